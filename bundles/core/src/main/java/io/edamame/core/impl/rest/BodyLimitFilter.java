@@ -1,0 +1,47 @@
+package io.edamame.core.impl.rest;
+
+import io.edamame.core.api.CoreErrorCode;
+import io.edamame.core.api.EdamameException;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import javax.annotation.Priority;
+import javax.ws.rs.Priorities;
+import javax.ws.rs.container.ContainerRequestContext;
+import javax.ws.rs.container.ContainerRequestFilter;
+import javax.ws.rs.container.PreMatching;
+
+/**
+ * Refuses request bodies over the limit with 413 before anything parses them. Bodies of this API
+ * are small JSON documents, so the body is read up to the limit and handed on from memory.
+ */
+@PreMatching
+@Priority(Priorities.AUTHENTICATION - 100)
+public class BodyLimitFilter implements ContainerRequestFilter {
+
+    private final int maxBytes;
+
+    public BodyLimitFilter(int maxBytes) {
+        this.maxBytes = maxBytes;
+    }
+
+    @Override
+    public void filter(ContainerRequestContext request) throws IOException {
+        if (request.getLength() > maxBytes) {
+            throw tooLarge();
+        }
+        if (!request.hasEntity()) {
+            return;
+        }
+        InputStream in = request.getEntityStream();
+        byte[] body = in.readNBytes(maxBytes + 1);
+        if (body.length > maxBytes) {
+            throw tooLarge();
+        }
+        request.setEntityStream(new ByteArrayInputStream(body));
+    }
+
+    private EdamameException tooLarge() {
+        return new EdamameException(CoreErrorCode.PAYLOAD_TOO_LARGE, "Request body is larger than " + maxBytes + " bytes");
+    }
+}
