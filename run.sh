@@ -9,7 +9,7 @@ tarball() { ls assembly/target/edamame-assembly-*.tar.gz 2>/dev/null | head -n 1
 
 if [ -z "$(tarball)" ] || [ -n "$(find pom.xml bundles features assembly -newer "$(tarball)" -type f \
       -not -path '*/target/*' 2>/dev/null | head -n 1)" ]; then
-  echo "Building Edamame (tests skipped; run 'mvn verify' for them)..."
+  echo "Building Edamame (tests skipped; run 'mvn -B install' for them)..."
   mvn -B -q -DskipTests install
 fi
 

@@ -14,6 +14,9 @@ import org.apache.cxf.endpoint.Server;
 import org.apache.cxf.jaxrs.JAXRSServerFactoryBean;
 import org.apache.cxf.jaxrs.lifecycle.SingletonResourceProvider;
 import org.apache.cxf.jaxrs.validation.JAXRSBeanValidationInInterceptor;
+import org.apache.cxf.transport.http.DestinationRegistry;
+import org.apache.cxf.transport.http.DestinationRegistryImpl;
+import org.apache.cxf.transport.http.HTTPTransportFactory;
 import org.apache.cxf.transport.servlet.CXFNonSpringServlet;
 import org.apache.cxf.validation.BeanValidationProvider;
 
@@ -45,13 +48,17 @@ final class ApiGeneration {
         thread.setContextClassLoader(JAXRSServerFactoryBean.class.getClassLoader());
         Bus bus = new CXFBusFactory().createBus();
         try {
-            CXFNonSpringServlet servlet = new CXFNonSpringServlet();
+            // Each generation has its own registry of addresses: in OSGi the bus-wide default is shared,
+            // and the next generation could not open "/" while this one still serves.
+            DestinationRegistry registry = new DestinationRegistryImpl();
+            CXFNonSpringServlet servlet = new CXFNonSpringServlet(registry, true);
             servlet.setBus(bus);
             servlet.init(new ApiServletConfig(config));
 
             JAXRSServerFactoryBean factory = new JAXRSServerFactoryBean();
             factory.setBus(bus);
             factory.setAddress("/");
+            factory.setDestinationFactory(new HTTPTransportFactory(registry));
             factory.setResourceProviders(resources.stream()
                     .map(resource -> new SingletonResourceProvider(resource, true))
                     .map(provider -> (org.apache.cxf.jaxrs.lifecycle.ResourceProvider) provider)
