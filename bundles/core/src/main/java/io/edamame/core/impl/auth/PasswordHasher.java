@@ -20,6 +20,7 @@ public final class PasswordHasher {
     private static final Base64.Decoder B64D = Base64.getDecoder();
     private static final int SALT_BYTES = 16;
     private static final int HASH_BYTES = 32;
+    private static final int MAX_MEMORY_KIB = 256 * 1024;
 
     private final SecureRandom random = new SecureRandom();
     private final int memoryKiB;
@@ -78,9 +79,14 @@ public final class PasswordHasher {
             }
             byte[] salt = B64D.decode(parts[4]);
             byte[] expected = B64D.decode(parts[5]);
+            // A stored hash is data: refuse parameters that would fail or exhaust memory.
+            if (m < 8 || m > MAX_MEMORY_KIB || t < 1 || t > 16 || p < 1 || p > 16
+                    || salt.length < 8 || expected.length < 16 || expected.length > 64) {
+                return false;
+            }
             byte[] actual = derive(password, salt, m, t, p, expected.length);
             return MessageDigest.isEqual(expected, actual);
-        } catch (IllegalArgumentException | StringIndexOutOfBoundsException e) {
+        } catch (IllegalArgumentException | IllegalStateException | StringIndexOutOfBoundsException e) {
             return false;
         }
     }

@@ -145,6 +145,9 @@ public class TokenServiceImpl implements TokenService {
 
     @Override
     public Caller verify(String token) {
+        if (token == null || token.isBlank()) {
+            throw unauthenticated("A bearer token is required");
+        }
         Keys current = keys;
         JWTClaimsSet claims;
         try {

@@ -52,7 +52,7 @@ public class FirstStart {
         System.out.println(" Edamame first start: created tenant '" + config.demo_slug() + "'");
         System.out.println("   admin login: tenant=" + config.demo_slug() + " username=" + config.demo_admin()
                 + " password=" + password);
-        System.out.println("   POST http://localhost:8181/api/v1/auth/login");
+        System.out.println("   sign in with POST /api/v1/auth/login");
         System.out.println(" This password is shown once. Keep it.");
         System.out.println("==================================================================");
         System.out.println();

@@ -15,6 +15,7 @@ import io.edamame.core.api.TenantService;
 import io.edamame.core.impl.persistence.CoreDatabase;
 import io.edamame.core.impl.persistence.CoreEvents;
 import io.edamame.core.impl.persistence.PluginSwitchEntity;
+import io.edamame.core.impl.persistence.Rules;
 import io.edamame.core.impl.persistence.TtlCache;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -23,6 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -51,6 +53,8 @@ public class PluginRegistryImpl implements PluginRegistry {
     record Switch(boolean enabled, Map<String, Object> settings) {
     }
 
+    private static final Pattern PLUGIN_ID = Pattern.compile(Rules.PLUGIN_ID_PATTERN);
+
     private final Map<String, Plugin> plugins = new ConcurrentHashMap<>();
     private final TtlCache<Long, Map<String, Switch>> switches = new TtlCache<>(CACHE_TTL_MILLIS);
     private final ObjectMapper json = new ObjectMapper();
@@ -69,6 +73,11 @@ public class PluginRegistryImpl implements PluginRegistry {
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     public void addPlugin(Plugin plugin) {
+        if (plugin.id() == null || !PLUGIN_ID.matcher(plugin.id()).matches()) {
+            LOG.error("PLUGIN {}: ignored, an id must match {} ({})", plugin.id(), Rules.PLUGIN_ID_PATTERN,
+                    plugin.getClass().getName());
+            return;
+        }
         Plugin previous = plugins.putIfAbsent(plugin.id(), plugin);
         if (previous != null && previous != plugin) {
             LOG.warn("PLUGIN {}: a second service with this id is ignored ({})", plugin.id(), plugin.getClass().getName());
@@ -78,7 +87,7 @@ public class PluginRegistryImpl implements PluginRegistry {
     }
 
     public void removePlugin(Plugin plugin) {
-        if (plugins.remove(plugin.id(), plugin)) {
+        if (plugin.id() != null && plugins.remove(plugin.id(), plugin)) {
             LOG.info("PLUGIN {}: uninstalled; tenants' switches and settings are kept", plugin.id());
         }
     }
@@ -139,7 +148,8 @@ public class PluginRegistryImpl implements PluginRegistry {
         Switch before = switchesOf(tenantId).get(pluginId);
         Map<String, Object> stored = before == null ? Map.of() : before.settings();
         Map<String, Object> next = settings == null ? stored : schema.keepingSecrets(settings, stored);
-        if (settings != null) {
+        // Saved settings are checked again when switching on: the schema may have changed since.
+        if (settings != null || enabled) {
             List<Map<String, String>> violations = schema.violations(next);
             if (!violations.isEmpty()) {
                 throw new EdamameException(CoreErrorCode.INVALID_SETTINGS, "Invalid settings for plugin '" + pluginId + "'",

@@ -116,7 +116,11 @@ public final class SettingsSchema {
                 result.put(name, property.get("default"));
             }
         });
-        result.putAll(settings);
+        settings.forEach((name, value) -> {
+            if (value != null) {
+                result.put(name, value);
+            }
+        });
         return result;
     }
 

@@ -21,6 +21,7 @@ import io.edamame.core.impl.persistence.UserEntity;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import javax.persistence.EntityManager;
@@ -130,7 +131,7 @@ public class RoomServiceImpl implements RoomService {
         }
         if (query.text() != null && !query.text().isBlank()) {
             where.append(" and lower(r.title) like :text escape '!'");
-            parameters.put("text", "%" + likeEscape(query.text().strip().toLowerCase()) + "%");
+            parameters.put("text", "%" + likeEscape(query.text().strip().toLowerCase(Locale.ROOT)) + "%");
         }
         if (query.hostUserId() != null) {
             where.append(" and r.hostUserId = :host");

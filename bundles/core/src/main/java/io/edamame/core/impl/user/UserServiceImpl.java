@@ -129,6 +129,8 @@ public class UserServiceImpl implements UserService {
 
     @Override
     public User findOrCreate(long tenantId, ExternalIdentity identity, Profile profile) {
+        Profile given = profile == null ? Profile.NONE : profile;
+        checkProfile(given);
         requireTenant(tenantId);
         Optional<User> existing = findByIdentity(tenantId, identity);
         if (existing.isPresent()) {
@@ -137,7 +139,7 @@ public class UserServiceImpl implements UserService {
         try {
             return db.write(em -> {
                 Instant now = clock.instant();
-                UserEntity user = new UserEntity(tenantId, null, null, profile.displayName(), profile.avatarUrl(),
+                UserEntity user = new UserEntity(tenantId, null, null, given.displayName(), given.avatarUrl(),
                         TenantRole.MEMBER, now);
                 em.persist(user);
                 em.flush();
@@ -215,14 +217,18 @@ public class UserServiceImpl implements UserService {
 
     @Override
     public User updateProfile(long tenantId, long userId, Profile profile) {
-        Rules.check()
-                .text("displayName", profile.displayName(), false, Rules.DISPLAY_NAME_MAX)
-                .text("avatarUrl", profile.avatarUrl(), false, Rules.URL_MAX)
-                .orThrow();
+        checkProfile(profile);
         return db.write(em -> {
             UserEntity user = requireUser(em, tenantId, userId);
             user.setProfile(profile.displayName(), profile.avatarUrl(), clock.instant());
             return user.toUser();
         });
+    }
+
+    private static void checkProfile(Profile profile) {
+        Rules.check()
+                .text("displayName", profile.displayName(), false, Rules.DISPLAY_NAME_MAX)
+                .text("avatarUrl", profile.avatarUrl(), false, Rules.URL_MAX)
+                .orThrow();
     }
 }
