@@ -138,6 +138,12 @@ public abstract class EdamameTestSupport {
         return new Tenant(slug, token, adminId);
     }
 
+    /** An error answer: the status and the stable code, with the body shown when either differs. */
+    protected static void assertError(Api.Response response, int status, String code) {
+        org.junit.Assert.assertEquals(response.body(), status, response.status());
+        org.junit.Assert.assertEquals(response.body(), code, response.code());
+    }
+
     protected record Tenant(String slug, String adminToken, long adminId) {
     }
 }

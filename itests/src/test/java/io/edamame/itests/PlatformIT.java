@@ -61,8 +61,7 @@ public class PlatformIT extends EdamameTestSupport {
         assertEquals(401, api.withToken(tenant.adminToken()).get("/platform/tenants").status());
         Api.Response duplicate = api.asOperator(OPERATOR, operatorPassword()).post("/platform/tenants",
                 Map.of("slug", "ops-check", "name", "Again", "adminUsername", "admin", "adminPassword", "long-enough-1"));
-        assertEquals(409, duplicate.status());
-        assertEquals("TENANT_SLUG_TAKEN", duplicate.code());
+        assertError(duplicate, 409, "TENANT_SLUG_TAKEN");
     }
 
     @Test
@@ -84,8 +83,7 @@ public class PlatformIT extends EdamameTestSupport {
         assertEquals("science", patched.json().path("tags").get(0).asText());
 
         Api.Response early = admin.post(rooms + "/" + id + "/end", null);
-        assertEquals(409, early.status());
-        assertEquals("ILLEGAL_ROOM_TRANSITION", early.code());
+        assertError(early, 409, "ILLEGAL_ROOM_TRANSITION");
 
         Api.Response started = admin.post(rooms + "/" + id + "/start", null);
         assertEquals(200, started.status());
@@ -102,8 +100,7 @@ public class PlatformIT extends EdamameTestSupport {
 
         assertEquals(204, admin.delete(rooms + "/" + id).status());
         Api.Response gone = admin.get(rooms + "/" + id);
-        assertEquals(404, gone.status());
-        assertEquals("ROOM_NOT_FOUND", gone.code());
+        assertError(gone, 404, "ROOM_NOT_FOUND");
     }
 
     @Test
@@ -120,8 +117,7 @@ public class PlatformIT extends EdamameTestSupport {
                 asA.patch("/tenants/iso-a/rooms/" + roomOfB, Map.of("title", "stolen")),
                 asA.post("/tenants/iso-a/rooms/" + roomOfB + "/start", null),
                 asA.delete("/tenants/iso-a/rooms/" + roomOfB))) {
-            assertEquals(r.body(), 404, r.status());
-            assertEquals("ROOM_NOT_FOUND", r.code());
+            assertError(r, 404, "ROOM_NOT_FOUND");
         }
         assertEquals(0, roomCount(api, a));
         assertEquals("B's room", asB.get("/tenants/iso-b/rooms/" + roomOfB).json().path("title").asText());
@@ -129,8 +125,7 @@ public class PlatformIT extends EdamameTestSupport {
 
         // B's user through A's tenant.
         Api.Response user = asA.get("/tenants/iso-a/users/" + b.adminId());
-        assertEquals(404, user.status());
-        assertEquals("USER_NOT_FOUND", user.code());
+        assertError(user, 404, "USER_NOT_FOUND");
 
         // A's token on B's paths (rooms, users, plugin settings): the tenant does not exist for A.
         for (String path : List.of("/tenants/iso-b/rooms", "/tenants/iso-b/rooms/" + roomOfB,
@@ -149,28 +144,23 @@ public class PlatformIT extends EdamameTestSupport {
         String rooms = "/tenants/bad-input/rooms";
 
         Api.Response malformed = admin.post(rooms, "{\"title\": ");
-        assertEquals(400, malformed.status());
-        assertEquals("MALFORMED_REQUEST", malformed.code());
+        assertError(malformed, 400, "MALFORMED_REQUEST");
 
         Map<String, Object> unknownField = room("x");
         unknownField.put("owner", "me");
         Api.Response unknown = admin.post(rooms, unknownField);
-        assertEquals(400, unknown.status());
-        assertEquals("UNKNOWN_FIELD", unknown.code());
+        assertError(unknown, 400, "UNKNOWN_FIELD");
         assertEquals("owner", unknown.json().path("details").path("field").asText());
 
         Api.Response tooLong = admin.post(rooms, room("t".repeat(201)));
-        assertEquals(400, tooLong.status());
-        assertEquals("VALIDATION_FAILED", tooLong.code());
+        assertError(tooLong, 400, "VALIDATION_FAILED");
         assertEquals("title", tooLong.json().path("details").get(0).path("field").asText());
 
         Api.Response huge = admin.post(rooms, room("d".repeat(70_000)));
-        assertEquals(413, huge.status());
-        assertEquals("PAYLOAD_TOO_LARGE", huge.code());
+        assertError(huge, 413, "PAYLOAD_TOO_LARGE");
 
         Api.Response badEnum = admin.get(rooms + "?status=PAUSED");
-        assertEquals(400, badEnum.status());
-        assertEquals("VALIDATION_FAILED", badEnum.code());
+        assertError(badEnum, 400, "VALIDATION_FAILED");
 
         Map<String, Object> noPassword = room("locked");
         noPassword.put("access", "PASSWORD");
@@ -178,8 +168,7 @@ public class PlatformIT extends EdamameTestSupport {
         assertEquals(0, roomCount(api, tenant));
 
         Api.Response badSettings = admin.put("/tenants/bad-input/plugins/no-such-plugin", Map.of("enabled", true));
-        assertEquals(404, badSettings.status());
-        assertEquals("PLUGIN_NOT_FOUND", badSettings.code());
+        assertError(badSettings, 404, "PLUGIN_NOT_FOUND");
     }
 
     @Test
@@ -190,8 +179,7 @@ public class PlatformIT extends EdamameTestSupport {
         String rooms = "/tenants/auth-check/rooms";
 
         Api.Response none = api.get(rooms);
-        assertEquals(401, none.status());
-        assertEquals("UNAUTHENTICATED", none.code());
+        assertError(none, 401, "UNAUTHENTICATED");
 
         // A token with a forged signature.
         String[] parts = tenant.adminToken().split("\\.");
@@ -208,8 +196,7 @@ public class PlatformIT extends EdamameTestSupport {
                 .expirationTime(new Date(System.currentTimeMillis() - 60_000)).build());
         expired.sign(new MACSigner(Base64.getDecoder().decode(secret)));
         Api.Response stale = api.withToken(expired.serialize()).get(rooms);
-        assertEquals(401, stale.status());
-        assertEquals("UNAUTHENTICATED", stale.code());
+        assertError(stale, 401, "UNAUTHENTICATED");
 
         // A member may read rooms but not create them.
         Api.Response member = admin.post("/tenants/auth-check/users", Map.of("username", "viewer",
@@ -218,15 +205,13 @@ public class PlatformIT extends EdamameTestSupport {
         Api memberApi = api.withToken(api.login("auth-check", "viewer", "viewer-password"));
         assertEquals(200, memberApi.get(rooms).status());
         Api.Response forbidden = memberApi.post(rooms, room("not mine to create"));
-        assertEquals(403, forbidden.status());
-        assertEquals("FORBIDDEN", forbidden.code());
+        assertError(forbidden, 403, "FORBIDDEN");
         assertEquals(403, memberApi.get("/tenants/auth-check/plugins").status());
         assertEquals(0, roomCount(api, tenant));
 
         Api.Response wrongPassword = api.post("/auth/login", Map.of("tenant", "auth-check", "username", "admin",
                 "password", "wrong-password"));
-        assertEquals(401, wrongPassword.status());
-        assertEquals("INVALID_CREDENTIALS", wrongPassword.code());
+        assertError(wrongPassword, 401, "INVALID_CREDENTIALS");
     }
 
     @Test

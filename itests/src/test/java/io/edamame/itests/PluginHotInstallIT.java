@@ -98,8 +98,7 @@ public class PluginHotInstallIT extends EdamameTestSupport {
             // Invalid settings change nothing.
             Api.Response invalid = asA.put("/tenants/plugin-a/plugins/greeting",
                     Map.of("enabled", true, "settings", Map.of("repeat", 9)));
-            assertEquals(400, invalid.status());
-            assertEquals("INVALID_SETTINGS", invalid.code());
+            assertError(invalid, 400, "INVALID_SETTINGS");
             assertFalse(plugin(asA, "plugin-a", "greeting").path("enabled").asBoolean());
 
             Api.Response enabled = asA.put("/tenants/plugin-a/plugins/greeting",
@@ -111,8 +110,7 @@ public class PluginHotInstallIT extends EdamameTestSupport {
             assertEquals(greetingA.body(), 200, greetingA.status());
             assertEquals("Hi A Hi A", greetingA.json().path("message").asText());
             Api.Response greetingB = asB.get("/tenants/plugin-b/greeting");
-            assertEquals(403, greetingB.status());
-            assertEquals("PLUGIN_DISABLED", greetingB.code());
+            assertError(greetingB, 403, "PLUGIN_DISABLED");
 
             // Switching off takes effect on the next request; switching on again keeps the settings.
             asA.put("/tenants/plugin-a/plugins/greeting", Map.of("enabled", false));
@@ -123,8 +121,7 @@ public class PluginHotInstallIT extends EdamameTestSupport {
             features.uninstallFeature(FEATURE, NO_REFRESH);
             awaitPlugin(asA, "plugin-a", false);
             Api.Response afterUninstall = asA.get("/tenants/plugin-a/greeting");
-            assertEquals(404, afterUninstall.status());
-            assertEquals("NOT_FOUND", afterUninstall.code());
+            assertError(afterUninstall, 404, "NOT_FOUND");
             assertEquals(200, asA.get("/tenants/plugin-a/rooms").status());
 
             features.installFeature(FEATURE, NO_REFRESH);
