@@ -91,6 +91,19 @@ public final class Api {
         return new Response(response.statusCode(), response.body());
     }
 
+    /** Sends {@code body} as JSON without a Content-Length, so that it goes out chunked. */
+    public Response postChunked(String path, Object body) throws Exception {
+        byte[] bytes = JSON.writeValueAsBytes(body);
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(bytes)));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return new Response(response.statusCode(), response.body());
+    }
+
     public String login(String tenant, String username, String password) throws Exception {
         Response response = anonymous().post("/auth/login",
                 java.util.Map.of("tenant", tenant, "username", username, "password", password));

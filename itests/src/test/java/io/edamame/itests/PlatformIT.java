@@ -158,6 +158,11 @@ public class PlatformIT extends EdamameTestSupport {
 
         Api.Response huge = admin.post(rooms, room("d".repeat(70_000)));
         assertError(huge, 413, "PAYLOAD_TOO_LARGE");
+        // Without a Content-Length the body is counted as it is read.
+        assertError(admin.postChunked(rooms, room("d".repeat(70_000))), 413, "PAYLOAD_TOO_LARGE");
+        Api.Response chunked = admin.postChunked(rooms, room("chunked"));
+        assertEquals(201, chunked.status());
+        assertEquals(204, admin.delete(rooms + "/" + chunked.json().path("id").asText()).status());
 
         Api.Response badEnum = admin.get(rooms + "?status=PAUSED");
         assertError(badEnum, 400, "VALIDATION_FAILED");

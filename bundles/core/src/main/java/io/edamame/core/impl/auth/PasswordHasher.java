@@ -26,7 +26,11 @@ public final class PasswordHasher {
     private final int memoryKiB;
     private final int iterations;
     private final int lanes;
-    /** Verified against for unknown users, so that a login takes as long whether the user exists or not. */
+    /**
+     * Verified against for unknown users, so that a login takes as long whether the user exists or not:
+     * a well-formed hash with our parameters whose hash part is random, so it never matches. Not derived
+     * from a password, which would cost a full Argon2 run on every start.
+     */
     private final String decoy;
 
     public PasswordHasher() {
@@ -37,15 +41,23 @@ public final class PasswordHasher {
         this.memoryKiB = memoryKiB;
         this.iterations = iterations;
         this.lanes = lanes;
-        this.decoy = hash("decoy-password-never-matches");
+        this.decoy = encode(randomBytes(SALT_BYTES), randomBytes(HASH_BYTES));
     }
 
     public String hash(String password) {
-        byte[] salt = new byte[SALT_BYTES];
-        random.nextBytes(salt);
-        byte[] hash = derive(password, salt, memoryKiB, iterations, lanes, HASH_BYTES);
+        byte[] salt = randomBytes(SALT_BYTES);
+        return encode(salt, derive(password, salt, memoryKiB, iterations, lanes, HASH_BYTES));
+    }
+
+    private String encode(byte[] salt, byte[] hash) {
         return "$argon2id$v=19$m=" + memoryKiB + ",t=" + iterations + ",p=" + lanes
                 + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(hash);
+    }
+
+    private byte[] randomBytes(int count) {
+        byte[] bytes = new byte[count];
+        random.nextBytes(bytes);
+        return bytes;
     }
 
     /** Whether {@code password} matches {@code encoded}; a null or malformed hash never matches. */

@@ -24,8 +24,10 @@ import java.util.Base64;
 import java.util.Date;
 import java.util.Dictionary;
 import java.util.Hashtable;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.osgi.service.component.annotations.Activate;
@@ -56,7 +58,20 @@ public class TokenServiceImpl implements TokenService {
     private final Clock clock;
     private volatile Keys keys;
 
-    private record Keys(MACSigner signer, MACVerifier verifier, long ttlSeconds, String issuer) {
+    /** Above this many verified tokens the cache drops its expired entries, or else all of them. */
+    static final int VERIFIED_CACHE_MAX = 10_000;
+
+    /**
+     * The signing keys and the tokens verified with them: parsing and checking a token's signature is
+     * most of the cost of authenticating a request, and a client sends the same token many times.
+     * New keys start with an empty cache, so a rotated secret invalidates every cached token.
+     */
+    private record Keys(MACSigner signer, MACVerifier verifier, long ttlSeconds, String issuer,
+                        Map<String, Verified> verified) {
+    }
+
+    /** What a token with a valid signature says. */
+    private record Verified(long tenantId, String slug, long userId, TenantRole role, Instant expires) {
     }
 
     @Activate
@@ -113,7 +128,7 @@ public class TokenServiceImpl implements TokenService {
             throw new IllegalArgumentException(TokenConfig.PID + ": token.ttl.seconds must be at least 60");
         }
         try {
-            return new Keys(new MACSigner(key), new MACVerifier(key), ttlSeconds, issuer);
+            return new Keys(new MACSigner(key), new MACVerifier(key), ttlSeconds, issuer, new ConcurrentHashMap<>());
         } catch (JOSEException e) {
             throw new IllegalArgumentException(TokenConfig.PID + ": token.secret is unusable: " + e.getMessage(), e);
         }
@@ -148,7 +163,36 @@ public class TokenServiceImpl implements TokenService {
         if (token == null || token.isBlank()) {
             throw unauthenticated("A bearer token is required");
         }
-        Keys current = keys;
+        Verified verified = verified(keys, token);
+        if (!verified.expires().isAfter(clock.instant())) {
+            throw unauthenticated("Token has expired");
+        }
+        // Checked on every use, not cached with the token: suspending a tenant locks its tokens out at once.
+        Tenant tenant = tenants.find(verified.tenantId()).filter(t -> t.slug().equals(verified.slug()))
+                .orElseThrow(() -> unauthenticated("Token's tenant does not exist"));
+        if (!tenant.isActive()) {
+            throw new EdamameException(CoreErrorCode.TENANT_SUSPENDED, "Tenant '" + verified.slug() + "' is suspended");
+        }
+        return new Caller(verified.tenantId(), verified.slug(), verified.userId(), verified.role());
+    }
+
+    private Verified verified(Keys current, String token) {
+        Verified verified = current.verified().get(token);
+        if (verified == null) {
+            verified = verifySignatureAndClaims(current, token);
+            if (current.verified().size() >= VERIFIED_CACHE_MAX) {
+                Instant now = clock.instant();
+                current.verified().values().removeIf(v -> !v.expires().isAfter(now));
+                if (current.verified().size() >= VERIFIED_CACHE_MAX) {
+                    current.verified().clear();
+                }
+            }
+            current.verified().put(token, verified);
+        }
+        return verified;
+    }
+
+    private static Verified verifySignatureAndClaims(Keys current, String token) {
         JWTClaimsSet claims;
         try {
             SignedJWT jwt = SignedJWT.parse(token);
@@ -160,23 +204,16 @@ public class TokenServiceImpl implements TokenService {
             throw unauthenticated("Token is malformed");
         }
         Date expires = claims.getExpirationTime();
-        if (expires == null || !expires.toInstant().isAfter(clock.instant())) {
+        if (expires == null) {
             throw unauthenticated("Token has expired");
         }
         if (!current.issuer().equals(claims.getIssuer())) {
             throw unauthenticated("Token was not issued here");
         }
         try {
-            long tenantId = (Long) claims.getClaim(CLAIM_TENANT_ID);
-            String slug = claims.getStringClaim(CLAIM_TENANT);
-            TenantRole role = TenantRole.valueOf(claims.getStringClaim(CLAIM_ROLE));
-            long userId = Long.parseLong(claims.getSubject());
-            Tenant tenant = tenants.find(tenantId).filter(t -> t.slug().equals(slug))
-                    .orElseThrow(() -> unauthenticated("Token's tenant does not exist"));
-            if (!tenant.isActive()) {
-                throw new EdamameException(CoreErrorCode.TENANT_SUSPENDED, "Tenant '" + slug + "' is suspended");
-            }
-            return new Caller(tenantId, slug, userId, role);
+            return new Verified((Long) claims.getClaim(CLAIM_TENANT_ID), claims.getStringClaim(CLAIM_TENANT),
+                    Long.parseLong(claims.getSubject()), TenantRole.valueOf(claims.getStringClaim(CLAIM_ROLE)),
+                    expires.toInstant());
         } catch (ParseException | ClassCastException | IllegalArgumentException | NullPointerException e) {
             throw unauthenticated("Token claims are malformed");
         }

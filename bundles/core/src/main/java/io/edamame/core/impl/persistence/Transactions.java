@@ -14,6 +14,9 @@ import javax.persistence.FlushModeType;
  */
 public class Transactions {
 
+    /** Query hint for entities that are only read: Hibernate keeps no snapshot of them to check at flush. */
+    public static final String READ_ONLY_HINT = "org.hibernate.readOnly";
+
     /** SQLSTATE of a unique constraint violation, the same in PostgreSQL and H2. */
     private static final String UNIQUE_VIOLATION = "23505";
 

@@ -30,7 +30,10 @@ public class BodyLimitFilter implements ContainerRequestFilter {
         if (request.getLength() > maxBytes) {
             throw tooLarge();
         }
-        if (!request.hasEntity()) {
+        // Without a length or a transfer coding an HTTP/1.1 request has no body (RFC 9112, 6.3); asking
+        // hasEntity() would make CXF probe the stream.
+        if (request.getLength() < 0 && request.getHeaderString("Transfer-Encoding") == null
+                || !request.hasEntity()) {
             return;
         }
         InputStream in = request.getEntityStream();

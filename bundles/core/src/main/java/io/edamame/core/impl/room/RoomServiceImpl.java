@@ -14,6 +14,7 @@ import io.edamame.core.api.RoomService;
 import io.edamame.core.api.RoomStatus;
 import io.edamame.core.impl.auth.PasswordHasher;
 import io.edamame.core.impl.persistence.CoreDatabase;
+import io.edamame.core.impl.persistence.Transactions;
 import io.edamame.core.impl.persistence.CoreEvents;
 import io.edamame.core.impl.persistence.RoomEntity;
 import io.edamame.core.impl.persistence.Rules;
@@ -145,7 +146,9 @@ public class RoomServiceImpl implements RoomService {
                 select.setParameter(name, value);
                 count.setParameter(name, value);
             });
-            List<Room> items = select.setFirstResult(page.offset()).setMaxResults(page.size())
+            // Read-only: the rows become records at once, so Hibernate need not keep snapshots to diff.
+            List<Room> items = select.setHint(Transactions.READ_ONLY_HINT, true)
+                    .setFirstResult(page.offset()).setMaxResults(page.size())
                     .getResultList().stream().map(RoomEntity::toRoom).toList();
             long total = items.size() < page.size() && (page.page() == 0 || !items.isEmpty())
                     ? page.offset() + items.size()

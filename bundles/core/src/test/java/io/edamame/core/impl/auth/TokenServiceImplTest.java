@@ -22,9 +22,11 @@ import io.edamame.core.api.TenantService;
 import io.edamame.core.api.TenantStatus;
 import io.edamame.core.api.TokenService.AccessToken;
 import io.edamame.core.api.User;
+import java.lang.annotation.Annotation;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.Date;
@@ -190,6 +192,60 @@ class TokenServiceImplTest {
         assertError(CoreErrorCode.TENANT_SUSPENDED, () -> service.verify(token));
     }
 
+    // ---- verified tokens are remembered, but only their signature and claims
+
+    @Test
+    void aRememberedTokenStillExpires() {
+        MutableClock clock = new MutableClock(NOW);
+        TokenServiceImpl verifier = new TokenServiceImpl(tenants, SECRET, TTL_SECONDS, clock);
+        String token = verifier.issue(ACME, ADMIN).token();
+        assertEquals(42, verifier.verify(token).userId());
+
+        clock.now = NOW.plusSeconds(TTL_SECONDS);
+
+        assertUnauthenticated(verifier, token);
+    }
+
+    @Test
+    void aRememberedTokenIsRefusedOnceItsTenantIsSuspended() {
+        String token = service.issue(ACME, ADMIN).token();
+        assertEquals(42, service.verify(token).userId());
+
+        tenants.put(new Tenant(ACME.id(), ACME.slug(), ACME.name(), TenantStatus.SUSPENDED, NOW));
+
+        assertError(CoreErrorCode.TENANT_SUSPENDED, () -> service.verify(token));
+    }
+
+    @Test
+    void aNewSecretInvalidatesRememberedTokens() {
+        String token = service.issue(ACME, ADMIN).token();
+        assertEquals(42, service.verify(token).userId());
+
+        service.modified(config(OTHER_SECRET));
+
+        assertUnauthenticated(service, token);
+        assertEquals(42, service.verify(service.issue(ACME, ADMIN).token()).userId());
+    }
+
+    @Test
+    void aForgeryIsNeverRemembered() {
+        String forged = sign(claims -> claims.claim("role", "TENANT_ADMIN")).replaceFirst("\\.[^.]*$", ".AAAA");
+
+        assertUnauthenticated(service, forged);
+        assertUnauthenticated(service, forged);
+    }
+
+    @Test
+    void moreTokensThanTheCacheHoldsAllVerify() {
+        String first = service.issue(ACME, ADMIN).token();
+        assertEquals(42, service.verify(first).userId());
+        for (int i = 0; i < TokenServiceImpl.VERIFIED_CACHE_MAX; i++) {
+            assertEquals(43, service.verify(service.issue(ACME, MEMBER).token()).userId());
+        }
+
+        assertEquals(42, service.verify(first).userId());
+    }
+
     // ---- configuration
 
     @Test
@@ -250,6 +306,54 @@ class TokenServiceImplTest {
             throw new IllegalStateException(e);
         }
         return jwt.serialize();
+    }
+
+    private static TokenConfig config(String secret) {
+        return new TokenConfig() {
+            @Override
+            public Class<? extends Annotation> annotationType() {
+                return TokenConfig.class;
+            }
+
+            @Override
+            public String token_secret() {
+                return secret;
+            }
+
+            @Override
+            public long token_ttl_seconds() {
+                return TTL_SECONDS;
+            }
+
+            @Override
+            public String token_issuer() {
+                return "edamame";
+            }
+        };
+    }
+
+    private static final class MutableClock extends Clock {
+
+        Instant now;
+
+        MutableClock(Instant now) {
+            this.now = now;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
     }
 
     /** The tenants the token service looks up, by id; nothing else is needed. */
