@@ -7,6 +7,7 @@ import io.edamame.core.api.UserService.NewPasswordUser;
 import io.edamame.core.impl.auth.PasswordHasher;
 import io.edamame.core.impl.persistence.CoreDatabase;
 import io.edamame.core.impl.persistence.CoreEvents;
+import io.edamame.core.impl.persistence.CoreSchema;
 import io.edamame.core.impl.persistence.LiquibaseMigrations;
 import io.edamame.core.impl.plugin.PluginRegistryImpl;
 import io.edamame.core.impl.room.RoomServiceImpl;
@@ -78,7 +79,7 @@ public final class CoreServices implements AutoCloseable {
                     Scope.Attr.ui.name(), new LoggerUIService(),
                     "liquibase.command.showSummaryOutput", "LOG");
             Scope.child(quiet, () -> LiquibaseMigrations.migrate(dataSource,
-                    new ClassLoaderResourceAccessor(CoreServices.class.getClassLoader()), CoreDatabase.CHANGELOG));
+                    new ClassLoaderResourceAccessor(CoreServices.class.getClassLoader()), CoreSchema.CHANGELOG));
         } catch (Exception e) {
             throw new IllegalStateException("Migration of the test database failed", e);
         }

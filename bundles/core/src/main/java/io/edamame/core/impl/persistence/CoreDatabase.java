@@ -1,8 +1,6 @@
 package io.edamame.core.impl.persistence;
 
-import io.edamame.core.api.DatabaseMigrations;
 import javax.persistence.EntityManagerFactory;
-import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -15,13 +13,12 @@ import org.osgi.service.component.annotations.Reference;
 public class CoreDatabase extends Transactions {
 
     public static final String UNIT_NAME = "edamame-core";
-    public static final String CHANGELOG = "db/changelog/core.xml";
 
     @Activate
     public CoreDatabase(@Reference(target = "(osgi.unit.name=" + UNIT_NAME + ")") EntityManagerFactory emf,
-                        @Reference DatabaseMigrations migrations, BundleContext context) {
+                        @Reference CoreSchema schema) {
         super(emf);
-        migrations.migrate(context.getBundle(), CHANGELOG);
+        schema.awaitMigrated();
     }
 
     /** For tests outside OSGi, where the schema is migrated beforehand. */
