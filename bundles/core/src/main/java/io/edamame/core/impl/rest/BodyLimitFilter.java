@@ -32,8 +32,8 @@ public class BodyLimitFilter implements ContainerRequestFilter {
         }
         // Without a length or a transfer coding an HTTP/1.1 request has no body (RFC 9112, 6.3); asking
         // hasEntity() would make CXF probe the stream.
-        if (request.getLength() < 0 && request.getHeaderString("Transfer-Encoding") == null
-                || !request.hasEntity()) {
+        boolean noBody = request.getLength() < 0 && request.getHeaderString("Transfer-Encoding") == null;
+        if (noBody || !request.hasEntity()) {
             return;
         }
         InputStream in = request.getEntityStream();
