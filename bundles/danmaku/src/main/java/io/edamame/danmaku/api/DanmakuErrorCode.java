@@ -1,0 +1,35 @@
+package io.edamame.danmaku.api;
+
+import io.edamame.core.api.ErrorCode;
+
+/**
+ * Why the built-in filters reject a danmaku. Names are part of the public API (clients see them in
+ * the {@code error} frame's {@code code}): never rename one.
+ */
+public enum DanmakuErrorCode implements ErrorCode {
+    /** Nothing but white space once control characters are removed. */
+    TEXT_EMPTY(400),
+    /** More code points than the tenant's {@link DanmakuSettings#MAX_LENGTH}. */
+    TEXT_TOO_LONG(400),
+    /** A color that is not {@code #rrggbb}. */
+    BAD_COLOR(400),
+    /** The text contains a word of the tenant's list, and the tenant rejects rather than masks. */
+    SENSITIVE_WORD(400),
+    /** The sender is over the tenant's rate. */
+    RATE_LIMITED(429),
+    /** The sender sent the same text to the room within the tenant's duplicate window. */
+    DUPLICATE(429),
+    /** A filter failed; the message is rejected rather than let through unchecked. */
+    FILTER_FAILED(500);
+
+    private final int httpStatus;
+
+    DanmakuErrorCode(int httpStatus) {
+        this.httpStatus = httpStatus;
+    }
+
+    @Override
+    public int httpStatus() {
+        return httpStatus;
+    }
+}
