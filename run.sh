@@ -5,22 +5,16 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-tarball() { ls assembly/target/edamame-assembly-*.tar.gz 2>/dev/null | head -n 1; }
-
-if [ -z "$(tarball)" ] || [ -n "$(find pom.xml bundles features assembly -newer "$(tarball)" -type f \
-      -not -path '*/target/*' 2>/dev/null | head -n 1)" ]; then
-  echo "Building Edamame (tests skipped; run 'mvn -B install' for them)..."
-  mvn -B -q -DskipTests install
-fi
+tarball=$(assembly/build-if-needed.sh)
 
 dist=run/edamame
-if [ ! -d "$dist" ] || [ "$(tarball)" -nt "$dist/.installed" ]; then
+if [ ! -d "$dist" ] || [ "$tarball" -nt "$dist/.installed" ]; then
   echo "Installing the distribution in $dist (data/ and etc/ of an earlier install are kept)..."
   keep=$(mktemp -d)
   [ -d "$dist/data" ] && mv "$dist/data" "$keep/data"
   [ -d "$dist/etc" ] && mv "$dist/etc" "$keep/etc"
   rm -rf "$dist" && mkdir -p "$dist"
-  tar xzf "$(tarball)" -C "$dist" --strip-components=1
+  tar xzf "$tarball" -C "$dist" --strip-components=1
   [ -d "$keep/etc" ] && rm -rf "$dist/etc" && mv "$keep/etc" "$dist/etc"
   [ -d "$keep/data" ] && mv "$keep/data" "$dist/data"
   rmdir "$keep" 2>/dev/null || true

@@ -18,17 +18,8 @@ now_ms() { date +%s%3N; }
 
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-# Builds the distribution when it is missing or older than the sources, as run.sh does.
 ensure_tarball() {
-  local tarball
-  tarball=$(ls "$BENCH_ROOT"/assembly/target/edamame-assembly-*.tar.gz 2>/dev/null | head -n 1)
-  if [ -z "$tarball" ] || [ -n "$(cd "$BENCH_ROOT" && find pom.xml bundles features assembly samples \
-        -newer "$tarball" -type f -not -path '*/target/*' 2>/dev/null | head -n 1)" ]; then
-    echo "bench: building the distribution (tests skipped)..." >&2
-    (cd "$BENCH_ROOT" && mvn -B -q -DskipTests install) >&2
-    tarball=$(ls "$BENCH_ROOT"/assembly/target/edamame-assembly-*.tar.gz | head -n 1)
-  fi
-  BENCH_TARBALL=$tarball
+  BENCH_TARBALL=$("$BENCH_ROOT/assembly/build-if-needed.sh")
 }
 
 # A fresh distribution (empty data/) in $BENCH_WORK/edamame.
@@ -94,6 +85,13 @@ wait_shell() {
     [ "$(date +%s)" -lt "$deadline" ] || { echo "bench: the SSH console did not open" >&2; return 1; }
     sleep 0.2
   done
+}
+
+# Schedules a public audio room titled $3 in tenant $1, as the holder of token $2.
+create_room() {
+  curl -sf -o /dev/null -H "Authorization: Bearer $2" -H 'Content-Type: application/json' \
+    -X POST "$BENCH_BASE/tenants/$1/rooms" \
+    -d "{\"title\":\"$3\",\"type\":\"AUDIO_SLIDES\",\"access\":\"PUBLIC\",\"tags\":[\"bench\"],\"scheduledStart\":\"2026-12-01T10:00:00Z\"}"
 }
 
 operator_curl() { curl -sf -u "$BENCH_OPERATOR:$BENCH_OPERATOR_PASSWORD" -H 'Content-Type: application/json' "$@"; }

@@ -23,8 +23,7 @@ wait_healthy
 
 token_a=$(tenant_with_token plugin-a)
 token_b=$(tenant_with_token load-b)
-curl -sf -o /dev/null -H "Authorization: Bearer $token_b" -H 'Content-Type: application/json' -X POST \
-  "$BENCH_BASE/tenants/load-b/rooms" -d '{"title":"Load","type":"AUDIO_SLIDES","access":"PUBLIC","scheduledStart":"2026-12-01T10:00:00Z"}'
+create_room load-b "$token_b" Load
 wait_shell
 karaf "feature:repo-add mvn:io.edamame/edamame-greeting-plugin/$version/xml/features" > /dev/null
 

@@ -19,11 +19,7 @@ wait_healthy
 
 token=$(tenant_with_token bench)
 [ -n "$token" ] || { echo "bench: could not log in to tenant 'bench'" >&2; exit 1; }
-for i in $(seq 1 100); do
-  curl -sf -o /dev/null -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-    -X POST "$BENCH_BASE/tenants/bench/rooms" \
-    -d "{\"title\":\"Room $i\",\"type\":\"AUDIO_SLIDES\",\"access\":\"PUBLIC\",\"tags\":[\"bench\"],\"scheduledStart\":\"2026-12-01T10:00:00Z\"}"
-done
+for i in $(seq 1 100); do create_room bench "$token" "Room $i"; done
 url="$BENCH_BASE/tenants/bench/rooms?size=20"
 [ "$(curl -s -H "Authorization: Bearer $token" "$url" | grep -o '"title"' | wc -l)" = 20 ] \
   || { echo "bench: the rooms list does not answer a page of 20" >&2; exit 1; }
