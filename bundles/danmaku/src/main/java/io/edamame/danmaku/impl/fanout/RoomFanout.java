@@ -37,6 +37,12 @@ final class RoomFanout {
     private final AtomicLong pendingLikes = new AtomicLong();
     private final Map<String, Viewer> viewers = new ConcurrentHashMap<>();
 
+    /** Set by the bus; read by the tick. */
+    private volatile int remoteViewers;
+    /** The stored state to start from, until the tick applies it; null once applied or if none. */
+    private volatile RoomSeed pendingSeed;
+    private boolean seeded;
+
     /** Tick thread only. */
     private long likesTotal;
     private FanoutItem.Pin pin;
@@ -69,6 +75,20 @@ final class RoomFanout {
         return true;
     }
 
+    /**
+     * Offers the room's stored state. Only the first offer counts, and it is applied at the next tick
+     * before anything else, so that it never overrides a newer pin or loses likes counted meanwhile.
+     */
+    void seed(RoomSeed seed) {
+        if (!seeded && pendingSeed == null && seed != RoomSeed.NONE) {
+            pendingSeed = seed;
+        }
+    }
+
+    void remoteViewers(int count) {
+        remoteViewers = count;
+    }
+
     void publish(FanoutItem.RoomEvent event) {
         incoming.add(event);
     }
@@ -95,8 +115,9 @@ final class RoomFanout {
      * to every viewer; then closes viewers whose writes failed or stalled. Tick thread only.
      */
     void tick(long now) {
+        applySeed();
         List<FanoutItem> items = drain();
-        int online = viewers.size();
+        int online = viewers.size() + remoteViewers;
         if (now >= nextOnlineAt) {
             nextOnlineAt = now + settings.onlineEveryMillis();
             if (online != onlineSent) {
@@ -127,6 +148,19 @@ final class RoomFanout {
                 remove(viewer, ViewerChannel.CLOSE_TOO_SLOW, "too slow");
             }
         }
+    }
+
+    private void applySeed() {
+        RoomSeed seed = pendingSeed;
+        if (seed == null || seeded) {
+            return;
+        }
+        seeded = true;
+        pendingSeed = null;
+        if (pin == null && seed.pin() != null) {
+            pin = seed.pin();
+        }
+        likesTotal = Math.max(likesTotal, seed.likes());
     }
 
     /** What was published, in order, then one {@code likes} item for every like since the last tick. */

@@ -129,11 +129,32 @@ public class RoomFanouts {
      * @throws IllegalArgumentException if a viewer with the same id is already in the room
      */
     public void join(RoomKey room, ViewerChannel channel) {
+        join(room, channel, RoomSeed.NONE);
+    }
+
+    /**
+     * Adds a viewer as {@link #join(RoomKey, ViewerChannel)} does; if the room is new to the engine,
+     * it starts from {@code seed} (the pin and likes stored for it), so that the first viewers of a
+     * node are told the room's state, not an empty one.
+     */
+    public void join(RoomKey room, ViewerChannel channel, RoomSeed seed) {
         rooms.compute(room, (key, fanout) -> {
             RoomFanout target = fanout != null ? fanout : newRoom(key);
+            target.seed(seed);
             target.join(channel);
             return target;
         });
+    }
+
+    /**
+     * The room's viewers on other nodes, as the bus last reported them; the {@code online} count is
+     * this node's viewers plus these. Ignored for a room without viewers here.
+     */
+    public void remoteViewers(RoomKey room, int count) {
+        RoomFanout fanout = rooms.get(room);
+        if (fanout != null) {
+            fanout.remoteViewers(count);
+        }
     }
 
     /**
