@@ -52,6 +52,7 @@ public final class CoreServices implements AutoCloseable {
 
     public final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
     public final RecordingEventAdmin events = new RecordingEventAdmin();
+    public final DataSource dataSource;
     public final CoreDatabase db;
     public final TenantServiceImpl tenants;
     public final UserServiceImpl users;
@@ -62,6 +63,7 @@ public final class CoreServices implements AutoCloseable {
     private final EntityManagerFactory emf;
 
     public CoreServices(DataSource dataSource) {
+        this.dataSource = dataSource;
         migrate(dataSource);
         emf = Persistence.createEntityManagerFactory(CoreDatabase.UNIT_NAME,
                 Map.of("javax.persistence.nonJtaDataSource", dataSource));
@@ -74,12 +76,17 @@ public final class CoreServices implements AutoCloseable {
 
     /** Applies the core's changelog, with Liquibase's console report sent to its (quiet) log instead. */
     private static void migrate(DataSource dataSource) {
+        migrate(dataSource, CoreSchema.CHANGELOG, CoreServices.class.getClassLoader());
+    }
+
+    /** Applies a plugin's changelog, found by {@code loader}, as the platform does; for plugins' tests. */
+    public static void migrate(DataSource dataSource, String changelog, ClassLoader loader) {
         try {
             Map<String, Object> quiet = Map.of(
                     Scope.Attr.ui.name(), new LoggerUIService(),
                     "liquibase.command.showSummaryOutput", "LOG");
             Scope.child(quiet, () -> LiquibaseMigrations.migrate(dataSource,
-                    new ClassLoaderResourceAccessor(CoreServices.class.getClassLoader()), CoreSchema.CHANGELOG));
+                    new ClassLoaderResourceAccessor(loader), changelog));
         } catch (Exception e) {
             throw new IllegalStateException("Migration of the test database failed", e);
         }

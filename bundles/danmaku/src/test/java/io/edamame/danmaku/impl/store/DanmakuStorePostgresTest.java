@@ -1,0 +1,9 @@
+package io.edamame.danmaku.impl.store;
+
+import io.edamame.core.testing.DatabaseKind;
+
+class DanmakuStorePostgresTest extends DanmakuStoreTestBase {
+    DanmakuStorePostgresTest() {
+        super(DatabaseKind.POSTGRES);
+    }
+}
