@@ -22,14 +22,17 @@ public interface RedisPubSub {
      *
      * <p>The stage completes with the number of subscribers, on every node, that Redis delivered the message
      * to. It completes exceptionally with {@link RedisUnavailableException} when the client is not connected
-     * (at once), when Redis does not answer within the configured timeout, or when Redis refuses the
-     * command. A message is published at most once: nothing is buffered or retried.
+     * (already when this method returns), when the connection breaks or Redis does not answer within the
+     * configured timeout (a message sent just before the client noticed an outage fails that way), or when
+     * Redis refuses the command. A message is published at most once: nothing is buffered or retried.
      *
      * <p>Stages that depend on the returned one without an executor of their own run on the Redis client's
      * I/O thread: they must not block.
      *
      * @param channel the channel name, not empty
      * @param message the payload; the array must not be modified after the call
+     * @throws IllegalArgumentException if the channel is null or empty
+     * @throws NullPointerException if the message is null
      */
     CompletionStage<Long> publish(String channel, byte[] message);
 

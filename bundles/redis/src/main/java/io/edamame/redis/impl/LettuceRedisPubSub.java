@@ -88,10 +88,10 @@ public class LettuceRedisPubSub implements RedisPubSub {
 
     @Override
     public CompletionStage<Long> publish(String channel, byte[] message) {
-        Objects.requireNonNull(message, "message");
         if (channel == null || channel.isEmpty()) {
             throw new IllegalArgumentException("channel: must not be empty");
         }
+        Objects.requireNonNull(message, "message");
         RedisSession current = session;
         if (current == null) {
             return CompletableFuture.failedFuture(new RedisUnavailableException("Redis client is stopped"));
