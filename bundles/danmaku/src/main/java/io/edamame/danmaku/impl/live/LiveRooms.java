@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.edamame.core.api.EdamameEvents;
 import io.edamame.core.api.Room;
 import io.edamame.core.api.RoomService;
+import io.edamame.core.api.RoomStatus;
 import io.edamame.core.api.TenantStatus;
 import io.edamame.danmaku.impl.DanmakuPlugin;
 import io.edamame.danmaku.impl.fanout.FanoutItem;
@@ -154,6 +155,20 @@ public class LiveRooms implements RedisMessageListener, EventHandler {
         });
     }
 
+    /**
+     * Re-reads whether a room that is not live has gone live. The core announces a start by an
+     * asynchronous event, so a danmaku sent right after the start may arrive before it; rather than
+     * refuse it, the room is asked for, at most once a second.
+     */
+    public void refresh(RoomState state) {
+        if (state.status() == RoomStatus.LIVE || !state.claimRefresh(System.currentTimeMillis())) {
+            return;
+        }
+        rooms.find(state.key().tenantId(), state.key().roomId())
+                .filter(room -> room.status() == RoomStatus.LIVE && room.startedAt() != null)
+                .ifPresent(room -> state.started(room.startedAt().toEpochMilli()));
+    }
+
     /** The state of a room with viewers on this node, if any. */
     public Optional<RoomState> state(RoomKey room) {
         return Optional.ofNullable(states.get(room));
@@ -229,6 +244,8 @@ public class LiveRooms implements RedisMessageListener, EventHandler {
         } else if (message instanceof BusMessage.Ended e) {
             remoteOnline.remove(key);
             if (state != null) {
+                // Before closing: a connection opening meanwhile must find the room ended, not live.
+                state.ended(e.deleted());
                 closeAll(state, e.deleted() ? CloseCodes.NOT_FOUND : CloseCodes.ROOM_ENDED,
                         e.deleted() ? "ROOM_NOT_FOUND" : "ROOM_ENDED");
             }

@@ -23,6 +23,10 @@ public final class RoomState {
     private final RoomKey key;
     private final long hostUserId;
     private volatile RoomStatus status;
+    /** The room was deleted: connections still opening are told it does not exist. */
+    private volatile boolean deleted;
+    /** When the status was last re-read from the core while not live (see {@link LiveRooms#refresh}). */
+    private volatile long refreshedAtMs;
     private volatile long startedAtMs;
     private volatile int slowModeSeconds;
     private volatile FanoutItem.Pin pin;
@@ -106,9 +110,30 @@ public final class RoomState {
         return allowed[0];
     }
 
+    public boolean deleted() {
+        return deleted;
+    }
+
     void started(long atMs) {
-        status = RoomStatus.LIVE;
-        startedAtMs = atMs;
+        if (status != RoomStatus.ENDED) {
+            status = RoomStatus.LIVE;
+            startedAtMs = atMs;
+        }
+    }
+
+    /** Final: a room that ended never goes live again, whatever arrives late. */
+    void ended(boolean wasDeleted) {
+        status = RoomStatus.ENDED;
+        deleted = wasDeleted;
+    }
+
+    /** Whether a re-read of the status is due, at most once a second; claims it if so. */
+    boolean claimRefresh(long nowMs) {
+        if (nowMs - refreshedAtMs < 1000) {
+            return false;
+        }
+        refreshedAtMs = nowMs;
+        return true;
     }
 
     void pinned(FanoutItem.Pin newPin) {

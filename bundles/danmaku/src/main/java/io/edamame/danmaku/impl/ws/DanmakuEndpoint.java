@@ -167,6 +167,10 @@ public class DanmakuEndpoint {
             connection.state = state.get();
             session.getUserProperties().put(CONNECTION, connection);
             open.add(connection);
+            if (state.get().deleted()) {
+                connection.close(CloseCodes.NOT_FOUND, CoreErrorCode.ROOM_NOT_FOUND.name());
+                return;
+            }
             if (state.get().status() == RoomStatus.ENDED) {
                 connection.close(CloseCodes.ROOM_ENDED, "ROOM_ENDED");
                 return;
@@ -270,6 +274,11 @@ public class DanmakuEndpoint {
         }
         RoomState state = connection.state;
         long now = System.currentTimeMillis();
+        if (state.isBanned(caller.userId(), now)) {
+            connection.close(CloseCodes.FORBIDDEN, DanmakuErrorCode.BANNED.name());
+            return;
+        }
+        liveRooms.refresh(state);
         if (state.status() != RoomStatus.LIVE) {
             error(connection, clientId, DanmakuErrorCode.ROOM_NOT_LIVE, "The room is not live");
             return;
@@ -339,8 +348,12 @@ public class DanmakuEndpoint {
         }
         String token = json.path("token").asText("");
         Caller caller = verify(session, token, connection.room().tenantId());
-        if (caller != null) {
-            admit(session, connection, caller, json.path("password").asText(null));
+        if (caller == null || !admit(session, connection, caller, json.path("password").asText(null))) {
+            return;
+        }
+        // As when the token comes with the URL: a banned user is not let in.
+        if (connection.state.isBanned(caller.userId(), System.currentTimeMillis())) {
+            connection.close(CloseCodes.FORBIDDEN, DanmakuErrorCode.BANNED.name());
         }
     }
 
