@@ -3,6 +3,7 @@ package io.edamame.danmaku.impl.fanout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,12 +28,17 @@ final class RoomFanout {
      */
     static final int MAX_ITEMS_PER_FRAME = 1000;
 
+    /** Fewer viewers than this per send thread are swept on the tick thread alone. */
+    static final int MIN_VIEWERS_PER_SHARD = 500;
+
     private static final Logger LOG = LoggerFactory.getLogger(RoomFanout.class);
 
     private final RoomKey key;
     private final FanoutSettings settings;
     private final Frames frames;
     private final LongAdder droppedTotal;
+    /** Where a large room's viewers are swept in parallel; null: on the tick thread alone. */
+    private final SendThreads sendThreads;
     private final ConcurrentLinkedQueue<FanoutItem.RoomEvent> incoming = new ConcurrentLinkedQueue<>();
     private final AtomicLong pendingLikes = new AtomicLong();
     private final Map<String, Viewer> viewers = new ConcurrentHashMap<>();
@@ -49,8 +55,10 @@ final class RoomFanout {
     private int onlineSent;
     private long nextOnlineAt;
 
-    RoomFanout(RoomKey key, FanoutSettings settings, Frames frames, LongAdder droppedTotal, long now) {
+    RoomFanout(RoomKey key, FanoutSettings settings, Frames frames, LongAdder droppedTotal, long now,
+            SendThreads sendThreads) {
         this.key = key;
+        this.sendThreads = sendThreads;
         this.settings = settings;
         this.frames = frames;
         this.droppedTotal = droppedTotal;
@@ -129,13 +137,32 @@ final class RoomFanout {
             return;
         }
         Batch batch = items.isEmpty() ? null : Batch.shared(items, frames);
-        Batch state = null;
-        for (Viewer viewer : viewers.values()) {
+        StateFrame state = new StateFrame(online);
+        List<Viewer> all = new ArrayList<>(viewers.values());
+        int shards = sendThreads == null ? 1 : Math.min(sendThreads.parallelism(), all.size() / MIN_VIEWERS_PER_SHARD);
+        if (shards <= 1) {
+            sweep(all, batch, state, now);
+            return;
+        }
+        // Each write goes to the socket on the thread that starts it: a room of many viewers spreads
+        // them over the send threads, and the tick waits for all of them so frames stay in order.
+        int size = (all.size() + shards - 1) / shards;
+        List<CompletableFuture<Void>> others = new ArrayList<>(shards - 1);
+        for (int from = size; from < all.size(); from += size) {
+            List<Viewer> shard = all.subList(from, Math.min(all.size(), from + size));
+            others.add(CompletableFuture.runAsync(() -> sweep(shard, batch, state, now), sendThreads.executor()));
+        }
+        sweep(all.subList(0, size), batch, state, now);
+        for (CompletableFuture<Void> other : others) {
+            other.join();
+        }
+    }
+
+    /** Offers the tick's frames to some of the room's viewers and closes those that failed or stalled. */
+    private void sweep(List<Viewer> shard, Batch batch, StateFrame state, long now) {
+        for (Viewer viewer : shard) {
             if (viewer.takeFresh()) {
-                if (state == null) {
-                    state = Batch.shared(state(online), frames);
-                }
-                viewer.offer(state);
+                viewer.offer(state.get());
             }
             if (batch != null) {
                 viewer.offer(batch);
@@ -147,6 +174,26 @@ final class RoomFanout {
                         ViewerChannel.CLOSE_TOO_SLOW, viewer.dropped());
                 remove(viewer, ViewerChannel.CLOSE_TOO_SLOW, "too slow");
             }
+        }
+    }
+
+    /**
+     * The room's state for viewers who joined since the last tick, serialised once, on the first
+     * such viewer's thread. It reads fields of the tick thread, written before the sweep started.
+     */
+    private final class StateFrame {
+        private final int online;
+        private Batch batch;
+
+        StateFrame(int online) {
+            this.online = online;
+        }
+
+        synchronized Batch get() {
+            if (batch == null) {
+                batch = Batch.shared(state(online), frames);
+            }
+            return batch;
         }
     }
 

@@ -3,9 +3,11 @@ package io.edamame.danmaku.impl.fanout;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 import org.osgi.service.component.annotations.Activate;
@@ -69,6 +71,11 @@ public class RoomFanouts {
                         + "At least one tick.")
         long stalled_millis() default 10_000;
 
+        @AttributeDefinition(name = "Send threads", min = "0",
+                description = "Threads that start the writes of a room's viewers in a tick, the tick thread "
+                        + "included; 0 means one per processor. Rooms under 500 viewers per thread use one.")
+        int send_threads() default 0;
+
         @AttributeDefinition(name = "Online count every (ms)",
                 description = "How often the online count is sent, if it changed. At least one tick.")
         long online_every_millis() default 5_000;
@@ -82,11 +89,14 @@ public class RoomFanouts {
     private final Map<RoomKey, RoomFanout> rooms = new ConcurrentHashMap<>();
     private final LongAdder droppedDanmaku = new LongAdder();
     private final ScheduledExecutorService ticker;
+    private final ExecutorService helpers;
+    private final SendThreads sendThreads;
 
     @Activate
     public RoomFanouts(Config config) {
         this(FanoutSettings.of(config), RoomFanouts::monotonicMillis, new ObjectMapper(),
-                Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "edamame-danmaku-fanout")));
+                Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "edamame-danmaku-fanout")),
+                config.send_threads() > 0 ? config.send_threads() : Runtime.getRuntime().availableProcessors());
         ticker.scheduleAtFixedRate(this::tickSafely, settings.tickMillis(), settings.tickMillis(),
                 TimeUnit.MILLISECONDS);
         LOG.info("DANMAKU fan-out: started, {}", settings);
@@ -94,15 +104,27 @@ public class RoomFanouts {
 
     /** Without a ticker: tests call {@link #tick()} themselves, with their own clock. */
     RoomFanouts(FanoutSettings settings, LongSupplier millis, ObjectMapper mapper) {
-        this(settings, millis, mapper, null);
+        this(settings, millis, mapper, null, 1);
+    }
+
+    /** Without a ticker, sweeping large rooms on {@code sendThreads} threads; tests call {@link #tick()}. */
+    RoomFanouts(FanoutSettings settings, LongSupplier millis, ObjectMapper mapper, int sendThreads) {
+        this(settings, millis, mapper, null, sendThreads);
     }
 
     private RoomFanouts(FanoutSettings settings, LongSupplier millis, ObjectMapper mapper,
-            ScheduledExecutorService ticker) {
+            ScheduledExecutorService ticker, int sendThreads) {
         this.settings = settings;
         this.millis = millis;
         this.frames = new Frames(mapper);
         this.ticker = ticker;
+        AtomicInteger helperCount = new AtomicInteger();
+        this.helpers = sendThreads <= 1 ? null : Executors.newFixedThreadPool(sendThreads - 1, r -> {
+            Thread thread = new Thread(r, "edamame-danmaku-send-" + helperCount.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.sendThreads = helpers == null ? null : new SendThreads(helpers, sendThreads);
     }
 
     /** Stops ticking and closes every viewer with 1012, so that clients reconnect to the next instance. */
@@ -113,6 +135,13 @@ public class RoomFanouts {
             LOG.warn("DANMAKU fan-out: a tick did not end within a second of stopping");
         }
         closeAll();
+        shutdownHelpers();
+    }
+
+    void shutdownHelpers() {
+        if (helpers != null) {
+            helpers.shutdown();
+        }
     }
 
     void closeAll() {
@@ -233,7 +262,7 @@ public class RoomFanouts {
     }
 
     private RoomFanout newRoom(RoomKey key) {
-        return new RoomFanout(key, settings, frames, droppedDanmaku, millis.getAsLong());
+        return new RoomFanout(key, settings, frames, droppedDanmaku, millis.getAsLong(), sendThreads);
     }
 
     private static long monotonicMillis() {
