@@ -18,7 +18,13 @@ now_ms() { date +%s%3N; }
 
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
+# The distribution to benchmark: $BENCH_TARBALL if set (for example one built in another work tree),
+# else this tree's, built if needed.
 ensure_tarball() {
+  if [ -n "${BENCH_TARBALL:-}" ]; then
+    [ -f "$BENCH_TARBALL" ] || { echo "bench: BENCH_TARBALL=$BENCH_TARBALL is not a file" >&2; exit 2; }
+    return
+  fi
   BENCH_TARBALL=$("$BENCH_ROOT/assembly/build-if-needed.sh")
 }
 
