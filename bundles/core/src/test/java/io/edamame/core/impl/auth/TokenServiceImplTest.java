@@ -22,11 +22,12 @@ import io.edamame.core.api.TenantService;
 import io.edamame.core.api.TenantStatus;
 import io.edamame.core.api.TokenService.AccessToken;
 import io.edamame.core.api.User;
+import io.edamame.core.testing.MutableClock;
 import java.lang.annotation.Annotation;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.Date;
@@ -201,7 +202,7 @@ class TokenServiceImplTest {
         String token = verifier.issue(ACME, ADMIN).token();
         assertEquals(42, verifier.verify(token).userId());
 
-        clock.now = NOW.plusSeconds(TTL_SECONDS);
+        clock.advance(Duration.ofSeconds(TTL_SECONDS));
 
         assertUnauthenticated(verifier, token);
     }
@@ -330,30 +331,6 @@ class TokenServiceImplTest {
                 return "edamame";
             }
         };
-    }
-
-    private static final class MutableClock extends Clock {
-
-        Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
     }
 
     /** The tenants the token service looks up, by id; nothing else is needed. */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.edamame.core.api.ErrorCode;
+import io.edamame.core.testing.MutableClock;
 import io.edamame.danmaku.api.DanmakuDraft;
 import io.edamame.danmaku.api.DanmakuErrorCode;
 import io.edamame.danmaku.api.DanmakuFilter;
