@@ -1,6 +1,7 @@
 package io.edamame.danmaku.impl.fanout;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -138,12 +139,13 @@ final class RoomFanout {
         }
         Batch batch = items.isEmpty() ? null : Batch.shared(items, frames);
         StateFrame state = new StateFrame(online);
-        List<Viewer> all = new ArrayList<>(viewers.values());
-        int shards = sendThreads == null ? 1 : Math.min(sendThreads.parallelism(), all.size() / MIN_VIEWERS_PER_SHARD);
+        int shards = sendThreads == null ? 1
+                : Math.min(sendThreads.parallelism(), viewers.size() / MIN_VIEWERS_PER_SHARD);
         if (shards <= 1) {
-            sweep(all, batch, state, now);
+            sweep(viewers.values(), batch, state, now);
             return;
         }
+        List<Viewer> all = new ArrayList<>(viewers.values());
         // Each write goes to the socket on the thread that starts it: a room of many viewers spreads
         // them over the send threads, and the tick waits for all of them so frames stay in order.
         int size = (all.size() + shards - 1) / shards;
@@ -159,7 +161,7 @@ final class RoomFanout {
     }
 
     /** Offers the tick's frames to some of the room's viewers and closes those that failed or stalled. */
-    private void sweep(List<Viewer> shard, Batch batch, StateFrame state, long now) {
+    private void sweep(Collection<Viewer> shard, Batch batch, StateFrame state, long now) {
         for (Viewer viewer : shard) {
             if (viewer.takeFresh()) {
                 viewer.offer(state.get());

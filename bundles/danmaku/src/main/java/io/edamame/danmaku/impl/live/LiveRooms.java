@@ -221,7 +221,7 @@ public class LiveRooms implements RedisMessageListener, EventHandler {
         } else if (message instanceof BusMessage.Online o) {
             Map<String, long[]> byNode = remoteOnline.computeIfAbsent(key, k -> new ConcurrentHashMap<>());
             byNode.put(o.node(), new long[] {o.count(), monotonicMillis()});
-            fanouts.remoteViewers(key, sumFresh(byNode));
+            fanouts.remoteViewers(key, sumOfReports(byNode));
         } else if (message instanceof BusMessage.Sanctioned s) {
             if (state != null) {
                 state.sanction(s.userId(), s.kind(), s.untilMs());
@@ -346,7 +346,7 @@ public class LiveRooms implements RedisMessageListener, EventHandler {
             long now = monotonicMillis();
             for (Map.Entry<RoomKey, Map<String, long[]>> entry : remoteOnline.entrySet()) {
                 entry.getValue().values().removeIf(report -> now - report[1] > 3 * ONLINE_MILLIS);
-                fanouts.remoteViewers(entry.getKey(), sumFresh(entry.getValue()));
+                fanouts.remoteViewers(entry.getKey(), sumOfReports(entry.getValue()));
                 if (entry.getValue().isEmpty()) {
                     remoteOnline.remove(entry.getKey(), entry.getValue());
                 }
@@ -362,7 +362,8 @@ public class LiveRooms implements RedisMessageListener, EventHandler {
         }
     }
 
-    private static int sumFresh(Map<String, long[]> byNode) {
+    /** The other nodes' viewers; {@link #reportOnline} removes reports too old to count. */
+    private static int sumOfReports(Map<String, long[]> byNode) {
         long sum = 0;
         for (long[] report : byNode.values()) {
             sum += report[0];

@@ -175,8 +175,7 @@ public class DanmakuEndpoint {
                 connection.close(CloseCodes.ROOM_ENDED, "ROOM_ENDED");
                 return;
             }
-            if (caller != null && state.get().isBanned(caller.userId(), System.currentTimeMillis())) {
-                connection.close(CloseCodes.FORBIDDEN, DanmakuErrorCode.BANNED.name());
+            if (closedIfBanned(connection, caller, System.currentTimeMillis())) {
                 return;
             }
             fanouts.join(connection.room(), connection, new RoomSeed(state.get().pin(), state.get().storedLikes()));
@@ -274,8 +273,7 @@ public class DanmakuEndpoint {
         }
         RoomState state = connection.state;
         long now = System.currentTimeMillis();
-        if (state.isBanned(caller.userId(), now)) {
-            connection.close(CloseCodes.FORBIDDEN, DanmakuErrorCode.BANNED.name());
+        if (closedIfBanned(connection, caller, now)) {
             return;
         }
         liveRooms.refresh(state);
@@ -352,9 +350,20 @@ public class DanmakuEndpoint {
             return;
         }
         // As when the token comes with the URL: a banned user is not let in.
-        if (connection.state.isBanned(caller.userId(), System.currentTimeMillis())) {
-            connection.close(CloseCodes.FORBIDDEN, DanmakuErrorCode.BANNED.name());
+        closedIfBanned(connection, caller, System.currentTimeMillis());
+    }
+
+    /**
+     * Closes the connection with 4403 {@code BANNED} if its user is banned from the room: checked when
+     * a user is known (opening, signing in) and again when they send, in case the ban's bus message
+     * has not arrived.
+     */
+    private static boolean closedIfBanned(DanmakuConnection connection, Caller caller, long nowMs) {
+        if (caller == null || !connection.state.isBanned(caller.userId(), nowMs)) {
+            return false;
         }
+        connection.close(CloseCodes.FORBIDDEN, DanmakuErrorCode.BANNED.name());
+        return true;
     }
 
     @OnClose
