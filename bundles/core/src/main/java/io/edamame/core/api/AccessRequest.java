@@ -21,6 +21,10 @@ public record AccessRequest(long tenantId, long roomId, Caller caller, AccessPur
         return new AccessRequest(tenantId, roomId, caller, AccessPurpose.LIVE, null);
     }
 
+    public static AccessRequest replay(long tenantId, long roomId, Caller caller) {
+        return new AccessRequest(tenantId, roomId, caller, AccessPurpose.REPLAY, null);
+    }
+
     public AccessRequest withPassword(String password) {
         return new AccessRequest(tenantId, roomId, caller, purpose, password);
     }

@@ -1,6 +1,6 @@
 package io.edamame.core.api;
 
-/** Who may enter a room. */
+/** Who may enter a room while it is live; who may watch its replay is its {@link ReplayAccess}. */
 public enum RoomAccess {
     /** Every user of the tenant. */
     PUBLIC,

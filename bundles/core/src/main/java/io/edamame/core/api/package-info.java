@@ -1,10 +1,10 @@
 /**
  * The contract of the Edamame core that plugin bundles and integrators code against: tenants, users,
- * rooms and their lifecycle, the access check, the per-tenant plugin registry, callers and tokens, errors
- * and events.
+ * rooms and their lifecycle, the access check, the per-tenant plugin registry, callers and tokens, health
+ * indicators, errors and events.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.edamame.core.api;
 
 import org.osgi.annotation.bundle.Export;

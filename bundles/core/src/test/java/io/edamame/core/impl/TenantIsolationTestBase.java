@@ -34,7 +34,8 @@ import org.junit.jupiter.api.Test;
  */
 abstract class TenantIsolationTestBase extends DatabaseTest {
 
-    private static final RoomChanges RENAME = new RoomChanges("Taken over", null, null, null, null, null, null, null, null);
+    private static final RoomChanges RENAME =
+            new RoomChanges("Taken over", null, null, null, null, null, null, null, null, null);
     private static final ExternalIdentity PHONE = new ExternalIdentity(ExternalIdentity.PHONE, "+8613900000000");
 
     private Tenant a;
@@ -116,7 +117,7 @@ abstract class TenantIsolationTestBase extends DatabaseTest {
         Room roomOfB = core.rooms.create(b.id(), RoomDrafts.hostedBy(adminOfB.id()).build());
         assertFieldErrors(CoreErrorCode.VALIDATION_FAILED, Set.of("hostUserId"),
                 () -> core.rooms.update(b.id(), roomOfB.id(),
-                        new RoomChanges(null, null, null, null, null, null, null, null, aliceOfA.id())));
+                        new RoomChanges(null, null, null, null, null, null, null, null, null, aliceOfA.id())));
         assertEquals(adminOfB.id(), core.rooms.get(b.id(), roomOfB.id()).hostUserId());
     }
 

@@ -1,5 +1,6 @@
 package io.edamame.core.testing;
 
+import io.edamame.core.api.ReplayAccess;
 import io.edamame.core.api.RoomAccess;
 import io.edamame.core.api.RoomDraft;
 import io.edamame.core.api.RoomType;
@@ -15,6 +16,7 @@ public final class RoomDrafts {
     private List<String> tags = List.of();
     private RoomType type = RoomType.AUDIO_SLIDES;
     private RoomAccess access = RoomAccess.PUBLIC;
+    private ReplayAccess replayAccess;
     private String password;
     private Instant scheduledStart = CoreServices.NOW.plusSeconds(3600);
     private final long hostUserId;
@@ -68,6 +70,12 @@ public final class RoomDrafts {
         return this;
     }
 
+    /** Null leaves the default, {@link ReplayAccess#AS_LIVE}. */
+    public RoomDrafts replayAccess(ReplayAccess replayAccess) {
+        this.replayAccess = replayAccess;
+        return this;
+    }
+
     /** Starts {@code hours} after {@link CoreServices#NOW}. */
     public RoomDrafts startingInHours(int hours) {
         this.scheduledStart = CoreServices.NOW.plusSeconds(hours * 3600L);
@@ -80,6 +88,7 @@ public final class RoomDrafts {
     }
 
     public RoomDraft build() {
-        return new RoomDraft(title, description, coverUrl, tags, type, access, password, scheduledStart, hostUserId);
+        return new RoomDraft(title, description, coverUrl, tags, type, access, replayAccess, password, scheduledStart,
+                hostUserId);
     }
 }

@@ -1,5 +1,6 @@
 package io.edamame.core.impl.persistence;
 
+import io.edamame.core.api.ReplayAccess;
 import io.edamame.core.api.Room;
 import io.edamame.core.api.RoomAccess;
 import io.edamame.core.api.RoomStatus;
@@ -59,6 +60,10 @@ public class RoomEntity {
 
     @Column(name = "password_hash", length = 255)
     private String passwordHash;
+
+    @Enumerated(EnumType.STRING)
+    @Column(name = "replay_access", nullable = false, length = 16)
+    private ReplayAccess replayAccess;
 
     @Column(name = "scheduled_start", nullable = false)
     private Instant scheduledStart;
@@ -151,6 +156,10 @@ public class RoomEntity {
         this.passwordHash = passwordHash;
     }
 
+    public void setReplayAccess(ReplayAccess replayAccess) {
+        this.replayAccess = replayAccess;
+    }
+
     public void setScheduledStart(Instant scheduledStart) {
         this.scheduledStart = scheduledStart;
     }
@@ -175,6 +184,7 @@ public class RoomEntity {
 
     public Room toRoom() {
         return new Room(id, tenantId, title, description, coverUrl, decodeTags(tags), type, status, access,
-                passwordHash != null, scheduledStart, hostUserId, startedAt, endedAt, createdAt, updatedAt);
+                replayAccess, passwordHash != null, scheduledStart, hostUserId, startedAt, endedAt, createdAt,
+                updatedAt);
     }
 }

@@ -1,6 +1,7 @@
 package io.edamame.core.impl.room;
 
 import io.edamame.core.api.AccessDecision;
+import io.edamame.core.api.AccessPurpose;
 import io.edamame.core.api.AccessRequest;
 import io.edamame.core.api.Caller;
 import io.edamame.core.api.CoreErrorCode;
@@ -86,19 +87,32 @@ public class RoomAccessServiceImpl implements RoomAccessService {
         if (caller != null && (caller.isTenantAdmin() || caller.userId() == room.hostUserId())) {
             return AccessDecision.grant();
         }
+        RoomAccess kind = accessKind(room, request.purpose());
         for (RegisteredRule registered : rules) {
-            if (registered.accesses().contains(room.access())) {
+            if (registered.accesses().contains(kind)) {
                 Optional<AccessDecision> decision = registered.rule().decide(room, request);
                 if (decision != null && decision.isPresent()) {
                     return decision.get();
                 }
             }
         }
-        return defaultDecision(room, request);
+        return defaultDecision(kind, room, request);
     }
 
-    private AccessDecision defaultDecision(Room room, AccessRequest request) {
-        return switch (room.access()) {
+    /** The kind the request is decided under, as {@link RoomAccessRule} documents it. */
+    private static RoomAccess accessKind(Room room, AccessPurpose purpose) {
+        if (purpose == AccessPurpose.LIVE) {
+            return room.access();
+        }
+        return switch (room.replayAccess()) {
+            case AS_LIVE -> room.access();
+            case FREE -> room.access() == RoomAccess.PASSWORD ? RoomAccess.PASSWORD : RoomAccess.PUBLIC;
+            case PAID -> RoomAccess.PAID;
+        };
+    }
+
+    private AccessDecision defaultDecision(RoomAccess kind, Room room, AccessRequest request) {
+        return switch (kind) {
             case PUBLIC -> AccessDecision.grant();
             case PASSWORD -> {
                 if (request.password() == null || request.password().isEmpty()) {
@@ -108,7 +122,8 @@ public class RoomAccessServiceImpl implements RoomAccessService {
                         ? AccessDecision.grant()
                         : AccessDecision.deny(CoreErrorCode.ROOM_PASSWORD_WRONG, "The room password is wrong");
             }
-            case PAID -> AccessDecision.deny(CoreErrorCode.PAYMENT_REQUIRED, "This room is paid");
+            case PAID -> AccessDecision.deny(CoreErrorCode.PAYMENT_REQUIRED,
+                    request.purpose() == AccessPurpose.REPLAY ? "This room's replay is paid" : "This room is paid");
         };
     }
 

@@ -78,6 +78,7 @@ public class RoomServiceImpl implements RoomService {
             entity.setCoverUrl(draft.coverUrl());
             entity.setTags(draft.tags());
             entity.setAccess(draft.access(), passwordHash);
+            entity.setReplayAccess(draft.replayAccess());
             entity.setScheduledStart(draft.scheduledStart());
             entity.setHostUserId(draft.hostUserId());
             em.persist(entity);
@@ -202,6 +203,9 @@ public class RoomServiceImpl implements RoomService {
             }
             if (changes.scheduledStart() != null) {
                 entity.setScheduledStart(changes.scheduledStart());
+            }
+            if (changes.replayAccess() != null) {
+                entity.setReplayAccess(changes.replayAccess());
             }
             RoomAccess access = changes.access() != null ? changes.access() : entity.getAccess();
             if (access != RoomAccess.PASSWORD) {

@@ -44,9 +44,11 @@ public class RoomListCommand implements Action {
         table.column("Type");
         table.column("Status");
         table.column("Access");
+        table.column("Replay");
         table.column("Scheduled");
         for (Room r : result.items()) {
-            table.addRow().addContent(r.id(), r.title(), r.type(), r.status(), r.access(), r.scheduledStart());
+            table.addRow().addContent(r.id(), r.title(), r.type(), r.status(), r.access(), r.replayAccess(),
+                    r.scheduledStart());
         }
         table.print(System.out);
         System.out.println(result.total() + " room(s)");

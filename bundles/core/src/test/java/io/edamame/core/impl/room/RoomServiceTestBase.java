@@ -12,6 +12,7 @@ import io.edamame.core.api.CoreErrorCode;
 import io.edamame.core.api.EdamameEvents;
 import io.edamame.core.api.EdamameException;
 import io.edamame.core.api.PageRequest;
+import io.edamame.core.api.ReplayAccess;
 import io.edamame.core.api.Room;
 import io.edamame.core.api.RoomAccess;
 import io.edamame.core.api.RoomChanges;
@@ -36,7 +37,8 @@ import org.osgi.service.event.Event;
 /** {@link RoomServiceImpl} on a real database; run by {@link RoomServiceH2Test} and {@link RoomServicePostgresTest}. */
 abstract class RoomServiceTestBase extends DatabaseTest {
 
-    private static final RoomChanges NO_CHANGES = new RoomChanges(null, null, null, null, null, null, null, null, null);
+    private static final RoomChanges NO_CHANGES =
+            new RoomChanges(null, null, null, null, null, null, null, null, null, null);
 
     private Tenant tenant;
     private User host;
@@ -86,6 +88,7 @@ abstract class RoomServiceTestBase extends DatabaseTest {
         assertEquals(RoomType.VIDEO_INTERACTIVE, room.type());
         assertEquals(RoomStatus.SCHEDULED, room.status());
         assertEquals(RoomAccess.PUBLIC, room.access());
+        assertEquals(ReplayAccess.AS_LIVE, room.replayAccess());
         assertFalse(room.passwordProtected());
         assertEquals(NOW.plusSeconds(7200), room.scheduledStart());
         assertEquals(host.id(), room.hostUserId());
@@ -167,7 +170,7 @@ abstract class RoomServiceTestBase extends DatabaseTest {
         core.events.clear();
 
         Room updated = core.rooms.update(tenant.id(), room.id(),
-                new RoomChanges("  After ", null, null, null, null, null, null, null, null));
+                new RoomChanges("  After ", null, null, null, null, null, null, null, null, null));
 
         assertEquals("After", updated.title());
         assertEquals(withTitle(room, "After"), updated);
@@ -177,8 +180,9 @@ abstract class RoomServiceTestBase extends DatabaseTest {
 
     private static Room withTitle(Room room, String title) {
         return new Room(room.id(), room.tenantId(), title, room.description(), room.coverUrl(), room.tags(),
-                room.type(), room.status(), room.access(), room.passwordProtected(), room.scheduledStart(),
-                room.hostUserId(), room.startedAt(), room.endedAt(), room.createdAt(), room.updatedAt());
+                room.type(), room.status(), room.access(), room.replayAccess(), room.passwordProtected(),
+                room.scheduledStart(), room.hostUserId(), room.startedAt(), room.endedAt(), room.createdAt(),
+                room.updatedAt());
     }
 
     @Test
@@ -188,11 +192,11 @@ abstract class RoomServiceTestBase extends DatabaseTest {
 
         Room updated = core.rooms.update(tenant.id(), room.id(), new RoomChanges("New title", "New description",
                 "https://img.example/new.png", List.of("new", "tags"), RoomType.VIDEO_INTERACTIVE, RoomAccess.PAID,
-                null, NOW.plusSeconds(86_400), newHost.id()));
+                ReplayAccess.FREE, null, NOW.plusSeconds(86_400), newHost.id()));
 
         assertEquals(new Room(room.id(), tenant.id(), "New title", "New description", "https://img.example/new.png",
-                List.of("new", "tags"), RoomType.VIDEO_INTERACTIVE, RoomStatus.SCHEDULED, RoomAccess.PAID, false,
-                NOW.plusSeconds(86_400), newHost.id(), null, null, NOW, NOW), updated);
+                List.of("new", "tags"), RoomType.VIDEO_INTERACTIVE, RoomStatus.SCHEDULED, RoomAccess.PAID,
+                ReplayAccess.FREE, false, NOW.plusSeconds(86_400), newHost.id(), null, null, NOW, NOW), updated);
         assertEquals(updated, get(room));
     }
 
@@ -200,7 +204,8 @@ abstract class RoomServiceTestBase extends DatabaseTest {
     void anEmptyTagListClearsTheTags() {
         Room room = create(draft().tags("a", "b"));
 
-        core.rooms.update(tenant.id(), room.id(), new RoomChanges(null, null, null, List.of(), null, null, null, null, null));
+        core.rooms.update(tenant.id(), room.id(),
+                new RoomChanges(null, null, null, List.of(), null, null, null, null, null, null));
 
         assertEquals(List.of(), get(room).tags());
     }
@@ -211,10 +216,10 @@ abstract class RoomServiceTestBase extends DatabaseTest {
 
         assertFieldErrors(CoreErrorCode.VALIDATION_FAILED, Set.of("title", "tags", "coverUrl"),
                 () -> core.rooms.update(tenant.id(), room.id(), new RoomChanges(" ", null,
-                        "u".repeat(1025), Collections.nCopies(11, "t"), null, null, null, null, null)));
+                        "u".repeat(1025), Collections.nCopies(11, "t"), null, null, null, null, null, null)));
         assertFieldErrors(CoreErrorCode.VALIDATION_FAILED, Set.of("hostUserId"),
                 () -> core.rooms.update(tenant.id(), room.id(),
-                        new RoomChanges("Changed", null, null, null, null, null, null, null, Long.MAX_VALUE)));
+                        new RoomChanges("Changed", null, null, null, null, null, null, null, null, Long.MAX_VALUE)));
 
         assertEquals(room, get(room));
     }
@@ -237,7 +242,8 @@ abstract class RoomServiceTestBase extends DatabaseTest {
     void otherChangesKeepTheRoomPassword() {
         Room room = create(draft().passwordProtected("let me in"));
 
-        core.rooms.update(tenant.id(), room.id(), new RoomChanges("Renamed", null, null, null, null, null, null, null, null));
+        core.rooms.update(tenant.id(), room.id(),
+                new RoomChanges("Renamed", null, null, null, null, null, null, null, null, null));
         core.rooms.update(tenant.id(), room.id(), accessChange(RoomAccess.PASSWORD, null));
 
         assertTrue(get(room).passwordProtected());
@@ -261,21 +267,66 @@ abstract class RoomServiceTestBase extends DatabaseTest {
     }
 
     private static RoomChanges accessChange(RoomAccess access, String password) {
-        return new RoomChanges(null, null, null, null, null, access, password, null, null);
+        return new RoomChanges(null, null, null, null, null, access, null, password, null, null);
     }
 
     @Test
     void theTypeCanOnlyChangeBeforeTheRoomGoesLive() {
         Room room = create(draft().type(RoomType.AUDIO_SLIDES));
         core.rooms.start(tenant.id(), room.id());
-        RoomChanges toVideo = new RoomChanges(null, null, null, null, RoomType.VIDEO_INTERACTIVE, null, null, null, null);
-        RoomChanges sameType = new RoomChanges("Renamed", null, null, null, RoomType.AUDIO_SLIDES, null, null, null, null);
+        RoomChanges toVideo =
+                new RoomChanges(null, null, null, null, RoomType.VIDEO_INTERACTIVE, null, null, null, null, null);
+        RoomChanges sameType =
+                new RoomChanges("Renamed", null, null, null, RoomType.AUDIO_SLIDES, null, null, null, null, null);
 
         assertFieldErrors(CoreErrorCode.VALIDATION_FAILED, Set.of("type"),
                 () -> core.rooms.update(tenant.id(), room.id(), toVideo));
 
         assertEquals(RoomType.AUDIO_SLIDES, get(room).type());
         assertEquals("Renamed", core.rooms.update(tenant.id(), room.id(), sameType).title());
+    }
+
+    // ---- replay access
+
+    @Test
+    void storesTheReplayAccessOfANewRoom() {
+        Room room = create(draft().access(RoomAccess.PAID).replayAccess(ReplayAccess.FREE));
+
+        assertEquals(ReplayAccess.FREE, room.replayAccess());
+        assertEquals(RoomAccess.PAID, room.access());
+        assertEquals(room, get(room));
+    }
+
+    @Test
+    void changesTheReplayAccessAloneAndKeepsItThroughOtherChanges() {
+        Room room = create(draft().replayAccess(ReplayAccess.PAID));
+        core.events.clear();
+
+        Room free = core.rooms.update(tenant.id(), room.id(),
+                new RoomChanges(null, null, null, null, null, null, ReplayAccess.FREE, null, null, null));
+
+        assertEquals(ReplayAccess.FREE, free.replayAccess());
+        assertEquals(RoomAccess.PUBLIC, free.access());
+        assertRoomEvent(core.events.single(EdamameEvents.ROOM_UPDATED), room, RoomStatus.SCHEDULED);
+
+        core.rooms.update(tenant.id(), room.id(), accessChange(RoomAccess.PASSWORD, "let me in"));
+        core.rooms.start(tenant.id(), room.id());
+        core.rooms.end(tenant.id(), room.id());
+
+        assertEquals(ReplayAccess.FREE, get(room).replayAccess());
+    }
+
+    @Test
+    void theReplayAccessCanChangeAfterTheLive() {
+        Room room = create(draft());
+        core.rooms.start(tenant.id(), room.id());
+        core.rooms.end(tenant.id(), room.id());
+
+        Room paid = core.rooms.update(tenant.id(), room.id(),
+                new RoomChanges(null, null, null, null, null, null, ReplayAccess.PAID, null, null, null));
+
+        assertEquals(ReplayAccess.PAID, paid.replayAccess());
+        assertEquals(paid, get(room));
     }
 
     // ---- delete

@@ -4,6 +4,7 @@ import io.edamame.core.api.Caller;
 import io.edamame.core.api.CoreErrorCode;
 import io.edamame.core.api.EdamameException;
 import io.edamame.core.api.Page;
+import io.edamame.core.api.ReplayAccess;
 import io.edamame.core.api.RestResource;
 import io.edamame.core.api.Room;
 import io.edamame.core.api.RoomAccess;
@@ -50,7 +51,7 @@ import org.osgi.service.component.annotations.Reference;
 @Consumes(MediaType.APPLICATION_JSON)
 public class RoomsResource implements RestResource {
 
-    /** A new room; the host defaults to the caller. */
+    /** A new room; the host defaults to the caller, the replay access to {@code AS_LIVE}. */
     public record CreateRoomRequest(
             @NotNull @Size(min = 1, max = Rules.TITLE_MAX) String title,
             @Size(max = Rules.DESCRIPTION_MAX) String description,
@@ -59,6 +60,7 @@ public class RoomsResource implements RestResource {
                     message = "must be 1 to 32 characters without commas") String> tags,
             @NotNull RoomType type,
             @NotNull RoomAccess access,
+            ReplayAccess replayAccess,
             @Size(min = 4, max = 64) String password,
             @NotNull Instant scheduledStart,
             Long hostUserId) {
@@ -73,6 +75,7 @@ public class RoomsResource implements RestResource {
                     message = "must be 1 to 32 characters without commas") String> tags,
             RoomType type,
             RoomAccess access,
+            ReplayAccess replayAccess,
             @Size(min = 4, max = 64) String password,
             Instant scheduledStart,
             Long hostUserId) {
@@ -104,8 +107,8 @@ public class RoomsResource implements RestResource {
         Caller caller = Params.caller(security);
         long host = request.hostUserId() != null ? request.hostUserId() : caller.userId();
         Room room = rooms.create(caller.tenantId(), new RoomDraft(request.title(), request.description(),
-                request.coverUrl(), request.tags(), request.type(), request.access(), request.password(),
-                request.scheduledStart(), host));
+                request.coverUrl(), request.tags(), request.type(), request.access(), request.replayAccess(),
+                request.password(), request.scheduledStart(), host));
         return Response.created(URI.create("tenants/" + caller.tenantSlug() + "/rooms/" + room.id()))
                 .entity(room).build();
     }
@@ -124,7 +127,7 @@ public class RoomsResource implements RestResource {
                        @Valid @NotNull UpdateRoomRequest request) {
         return rooms.update(Params.caller(security).tenantId(), id, new RoomChanges(request.title(),
                 request.description(), request.coverUrl(), request.tags(), request.type(), request.access(),
-                request.password(), request.scheduledStart(), request.hostUserId()));
+                request.replayAccess(), request.password(), request.scheduledStart(), request.hostUserId()));
     }
 
     @DELETE
