@@ -2,24 +2,33 @@ package io.edamame.core.impl.rest;
 
 import io.edamame.core.api.CoreErrorCode;
 import io.edamame.core.api.EdamameException;
+import io.edamame.core.api.StreamedBody;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.reflect.Method;
 import javax.annotation.Priority;
 import javax.ws.rs.Priorities;
 import javax.ws.rs.container.ContainerRequestContext;
 import javax.ws.rs.container.ContainerRequestFilter;
-import javax.ws.rs.container.PreMatching;
+import javax.ws.rs.container.ResourceInfo;
+import javax.ws.rs.core.Context;
 
 /**
  * Refuses request bodies over the limit with 413 before anything parses them. Bodies of this API
- * are small JSON documents, so the body is read up to the limit and handed on from memory.
+ * are small JSON documents, so the body is read up to the limit and handed on from memory. Methods
+ * marked {@link StreamedBody} (uploads) read their body themselves, under a limit of their own.
+ *
+ * <p>It runs after matching, so that it knows the method, but before authentication and before the
+ * body is read for the method.
  */
-@PreMatching
 @Priority(Priorities.AUTHENTICATION - 100)
 public class BodyLimitFilter implements ContainerRequestFilter {
 
     private final int maxBytes;
+
+    @Context
+    private ResourceInfo resourceInfo;
 
     public BodyLimitFilter(int maxBytes) {
         this.maxBytes = maxBytes;
@@ -27,6 +36,10 @@ public class BodyLimitFilter implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext request) throws IOException {
+        Method method = resourceInfo == null ? null : resourceInfo.getResourceMethod();
+        if (method != null && method.isAnnotationPresent(StreamedBody.class)) {
+            return;
+        }
         if (request.getLength() > maxBytes) {
             throw tooLarge();
         }
