@@ -137,6 +137,33 @@ public sealed interface FanoutItem {
     }
 
     /**
+     * The page of the room's slides that everyone sees now (slides with voice, from the media plugin).
+     *
+     * @param deckId the deck; its page images are at the slides REST API
+     * @param page 1-based
+     * @param pageCount the deck's pages
+     * @param offsetMs milliseconds since the room went live, or null before the live
+     */
+    record Page(long deckId, int page, int pageCount, Long offsetMs) implements RoomEvent {
+        @Override
+        public String type() {
+            return "page";
+        }
+
+        @Override
+        public void writeFields(JsonGenerator json) throws IOException {
+            json.writeNumberField("deckId", deckId);
+            json.writeNumberField("page", page);
+            json.writeNumberField("pageCount", pageCount);
+            if (offsetMs == null) {
+                json.writeNullField("offsetMs");
+            } else {
+                json.writeNumberField("offsetMs", offsetMs);
+            }
+        }
+    }
+
+    /**
      * Likes, aggregated: every like of a tick becomes one item.
      *
      * @param count the room's total as this engine knows it, so a client that missed items still

@@ -1,5 +1,6 @@
 package io.edamame.danmaku.impl.fanout;
 
+import io.edamame.core.api.SocketCloseCodes;
 import java.util.function.Consumer;
 
 /**
@@ -19,13 +20,13 @@ public interface ViewerChannel {
      * time. In the application range of RFC 6455 (4000–4999), after HTTP 408 Request Timeout.
      * Clients may reconnect, and then miss what they did not read.
      */
-    int CLOSE_TOO_SLOW = 4408;
+    int CLOSE_TOO_SLOW = SocketCloseCodes.TOO_SLOW;
 
     /** Close code after a failed write (RFC 6455 1011, internal error): the connection is unusable. */
     int CLOSE_SEND_FAILED = 1011;
 
     /** Close code when the engine stops, e.g. for a bundle upgrade (RFC 6455 1012): clients reconnect. */
-    int CLOSE_RESTARTING = 1012;
+    int CLOSE_RESTARTING = SocketCloseCodes.RESTARTING;
 
     /** Unique among the viewers of one room for as long as it is connected; names it in logs. */
     String id();

@@ -76,6 +76,9 @@ final class BusCodec {
             json.put("kind", "pin").put("text", p.text()).put("ts", p.ts());
         } else if (event instanceof FanoutItem.Notice n) {
             json.put("kind", "notice").put("text", n.text());
+        } else if (event instanceof FanoutItem.Page p) {
+            json.put("kind", "page").put("deck", p.deckId()).put("page", p.page()).put("pages", p.pageCount())
+                    .put("offsetMs", p.offsetMs());
         }
     }
 
@@ -107,6 +110,9 @@ final class BusCodec {
             case "pin" -> new BusMessage.Event(room, new FanoutItem.Pin(textOrNull(json, "text"),
                     required(json, "ts").asLong()));
             case "notice" -> new BusMessage.Event(room, new FanoutItem.Notice(required(json, "text").asText()));
+            case "page" -> new BusMessage.Event(room, new FanoutItem.Page(required(json, "deck").asLong(),
+                    required(json, "page").asInt(), required(json, "pages").asInt(),
+                    json.hasNonNull("offsetMs") ? json.get("offsetMs").asLong() : null));
             case "liked" -> new BusMessage.Liked(room, required(json, "count").asLong());
             case "online" -> new BusMessage.Online(room, required(json, "of").asText(), required(json, "count").asInt());
             case "sanctioned" -> new BusMessage.Sanctioned(room, required(json, "user").asLong(),

@@ -1,6 +1,7 @@
 package io.edamame.danmaku.impl.live;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.edamame.core.api.SocketCloseCodes;
 import io.edamame.core.api.EdamameEvents;
 import io.edamame.core.api.Room;
 import io.edamame.core.api.RoomService;
@@ -226,7 +227,7 @@ public class LiveRooms implements RedisMessageListener, EventHandler {
             if (state != null) {
                 state.sanction(s.userId(), s.kind(), s.untilMs());
                 if (s.kind() == DanmakuStore.SanctionKind.BAN) {
-                    closeUser(state, s.userId(), CloseCodes.FORBIDDEN, "BANNED");
+                    closeUser(state, s.userId(), SocketCloseCodes.FORBIDDEN, "BANNED");
                 }
             }
         } else if (message instanceof BusMessage.Lifted l) {
@@ -246,7 +247,7 @@ public class LiveRooms implements RedisMessageListener, EventHandler {
             if (state != null) {
                 // Before closing: a connection opening meanwhile must find the room ended, not live.
                 state.ended(e.deleted());
-                closeAll(state, e.deleted() ? CloseCodes.NOT_FOUND : CloseCodes.ROOM_ENDED,
+                closeAll(state, e.deleted() ? SocketCloseCodes.NOT_FOUND : SocketCloseCodes.ROOM_ENDED,
                         e.deleted() ? "ROOM_NOT_FOUND" : "ROOM_ENDED");
             }
         } else if (message instanceof BusMessage.WordsChanged w) {
@@ -254,7 +255,7 @@ public class LiveRooms implements RedisMessageListener, EventHandler {
         } else if (message instanceof BusMessage.TenantOff t) {
             for (RoomState room : List.copyOf(states.values())) {
                 if (room.key().tenantId() == t.tenantId()) {
-                    closeAll(room, CloseCodes.FORBIDDEN, t.reason());
+                    closeAll(room, SocketCloseCodes.FORBIDDEN, t.reason());
                 }
             }
         }

@@ -1,6 +1,7 @@
 package io.edamame.danmaku.impl.ws;
 
 import io.edamame.core.api.Caller;
+import io.edamame.core.api.RoomSocketGate;
 import io.edamame.danmaku.impl.fanout.RoomKey;
 import io.edamame.danmaku.impl.fanout.ViewerChannel;
 import io.edamame.danmaku.impl.live.LiveViewer;
@@ -46,6 +47,8 @@ final class DanmakuConnection implements ViewerChannel, LiveViewer {
     /** Set once joined; read on the session's message thread. */
     volatile RoomState state;
     volatile Caller caller;
+    /** What the gate admitted on opening; a token sent later is checked against it. */
+    volatile RoomSocketGate.Admission admission;
     volatile String userName;
 
     DanmakuConnection(Session session, RoomKey room) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.edamame.core.api.SocketCloseCodes;
 import io.edamame.core.api.AccessDecision;
 import io.edamame.core.api.AccessPurpose;
 import io.edamame.core.api.AccessRequest;
@@ -13,12 +14,10 @@ import io.edamame.core.api.EdamameException;
 import io.edamame.core.api.ErrorCode;
 import io.edamame.core.api.PluginRegistry;
 import io.edamame.core.api.RoomAccessService;
+import io.edamame.core.api.RoomSocketGate;
+import io.edamame.core.api.RoomSocketGate.Admission;
 import io.edamame.core.api.RoomStatus;
-import io.edamame.core.api.Tenant;
 import io.edamame.core.api.TenantRole;
-import io.edamame.core.api.TenantService;
-import io.edamame.core.api.TenantStatus;
-import io.edamame.core.api.TokenService;
 import io.edamame.core.api.User;
 import io.edamame.core.api.UserService;
 import io.edamame.danmaku.api.DanmakuDraft;
@@ -33,7 +32,6 @@ import io.edamame.danmaku.impl.fanout.RoomKey;
 import io.edamame.danmaku.impl.fanout.RoomSeed;
 import io.edamame.danmaku.impl.fanout.ViewerChannel;
 import io.edamame.danmaku.impl.live.BusMessage;
-import io.edamame.danmaku.impl.live.CloseCodes;
 import io.edamame.danmaku.impl.live.LiveRooms;
 import io.edamame.danmaku.impl.live.RoomState;
 import io.edamame.danmaku.impl.store.DanmakuIds;
@@ -66,8 +64,8 @@ import org.slf4j.LoggerFactory;
  * One instance serves every connection (Pax Web hands the registered service to JSR 356); each
  * connection's state is its {@link DanmakuConnection}, kept in the session.
  *
- * <p>Opening checks, in order: the tenant exists and is active, the plugin is on for it, the token
- * (if any) is valid and of that tenant, the access check lets the caller into the room, the room has
+ * <p>Opening checks, in order: the core's {@link RoomSocketGate} (the tenant exists and is active, the
+ * plugin is on for it, the token, if any, is valid and of that tenant), the access check lets the caller into the room, the room has
  * not ended and the caller is not banned from it. Each failure closes with the code of the protocol
  * and the error code as reason.
  */
@@ -89,8 +87,7 @@ public class DanmakuEndpoint {
     private static final String CONNECTION = DanmakuConnection.class.getName();
     private static final Logger LOG = LoggerFactory.getLogger(DanmakuEndpoint.class);
 
-    private final TenantService tenants;
-    private final TokenService tokens;
+    private final RoomSocketGate gate;
     private final UserService users;
     private final PluginRegistry plugins;
     private final RoomAccessService access;
@@ -103,12 +100,10 @@ public class DanmakuEndpoint {
     private final Set<DanmakuConnection> open = ConcurrentHashMap.newKeySet();
 
     @Activate
-    public DanmakuEndpoint(@Reference TenantService tenants, @Reference TokenService tokens,
-            @Reference UserService users, @Reference PluginRegistry plugins, @Reference RoomAccessService access,
+    public DanmakuEndpoint(@Reference RoomSocketGate gate, @Reference UserService users, @Reference PluginRegistry plugins, @Reference RoomAccessService access,
             @Reference DanmakuFilterChain filters, @Reference RoomFanouts fanouts, @Reference LiveRooms liveRooms,
             @Reference DanmakuIds ids, @Reference HistoryWriter history) {
-        this.tenants = tenants;
-        this.tokens = tokens;
+        this.gate = gate;
         this.users = users;
         this.plugins = plugins;
         this.access = access;
@@ -132,47 +127,33 @@ public class DanmakuEndpoint {
         session.setMaxTextMessageBufferSize(MAX_READ_BYTES);
         session.setMaxIdleTimeout(IDLE_TIMEOUT_MILLIS);
         try {
-            Optional<Tenant> tenant = tenants.find(tenantSlug);
-            long roomId = parseId(roomIdText);
-            if (tenant.isEmpty() || roomId <= 0) {
-                refuse(session, CloseCodes.NOT_FOUND, CoreErrorCode.ROOM_NOT_FOUND);
+            Admission admission = gate.open(tenantSlug, roomIdText, DanmakuPlugin.ID, parameter(session, "token"));
+            if (!admission.isAdmitted()) {
+                refuse(session, admission.closeCode(), admission.refusal());
                 return;
             }
-            long tenantId = tenant.get().id();
-            if (tenant.get().status() != TenantStatus.ACTIVE) {
-                refuse(session, CloseCodes.FORBIDDEN, CoreErrorCode.TENANT_SUSPENDED);
-                return;
-            }
-            if (!plugins.isEnabled(tenantId, DanmakuPlugin.ID)) {
-                refuse(session, CloseCodes.FORBIDDEN, CoreErrorCode.PLUGIN_DISABLED);
-                return;
-            }
-            Caller caller = null;
-            String token = parameter(session, "token");
-            if (token != null) {
-                caller = verify(session, token, tenantId);
-                if (caller == null) {
-                    return;
-                }
-            }
+            Caller caller = admission.caller();
+            long tenantId = admission.tenantId();
+            long roomId = admission.roomId();
             DanmakuConnection connection = new DanmakuConnection(session, new RoomKey(tenantId, roomId));
+            connection.admission = admission;
             if (!admit(session, connection, caller, parameter(session, "password"))) {
                 return;
             }
             Optional<RoomState> state = liveRooms.enter(tenantId, roomId, connection);
             if (state.isEmpty()) {
-                refuse(session, CloseCodes.NOT_FOUND, CoreErrorCode.ROOM_NOT_FOUND);
+                refuse(session, SocketCloseCodes.NOT_FOUND, CoreErrorCode.ROOM_NOT_FOUND);
                 return;
             }
             connection.state = state.get();
             session.getUserProperties().put(CONNECTION, connection);
             open.add(connection);
             if (state.get().deleted()) {
-                connection.close(CloseCodes.NOT_FOUND, CoreErrorCode.ROOM_NOT_FOUND.name());
+                connection.close(SocketCloseCodes.NOT_FOUND, CoreErrorCode.ROOM_NOT_FOUND.name());
                 return;
             }
             if (state.get().status() == RoomStatus.ENDED) {
-                connection.close(CloseCodes.ROOM_ENDED, "ROOM_ENDED");
+                connection.close(SocketCloseCodes.ROOM_ENDED, "ROOM_ENDED");
                 return;
             }
             if (closedIfBanned(connection, caller, System.currentTimeMillis())) {
@@ -185,35 +166,14 @@ public class DanmakuEndpoint {
         }
     }
 
-    /** The token's caller, or null after closing the session because the token is not good here. */
-    private Caller verify(Session session, String token, long tenantId) {
-        Caller caller;
-        try {
-            caller = tokens.verify(token);
-        } catch (EdamameException e) {
-            if (e.code() == CoreErrorCode.TENANT_SUSPENDED) {
-                refuse(session, CloseCodes.FORBIDDEN, e.code());
-            } else {
-                refuse(session, CloseCodes.UNAUTHENTICATED, CoreErrorCode.UNAUTHENTICATED);
-            }
-            return null;
-        }
-        if (caller.tenantId() != tenantId) {
-            // As in REST: another tenant's room is "not found", so that rooms of other tenants do not leak.
-            refuse(session, CloseCodes.NOT_FOUND, CoreErrorCode.ROOM_NOT_FOUND);
-            return null;
-        }
-        return caller;
-    }
-
     /** Runs the access check and, when granted, sets the caller; else closes the session. */
     private boolean admit(Session session, DanmakuConnection connection, Caller caller, String password) {
         RoomKey room = connection.room();
         AccessDecision decision = access.check(
                 new AccessRequest(room.tenantId(), room.roomId(), caller, AccessPurpose.LIVE, password));
         if (!decision.granted()) {
-            refuse(session, decision.denial() == CoreErrorCode.ROOM_NOT_FOUND ? CloseCodes.NOT_FOUND
-                    : CloseCodes.FORBIDDEN, decision.denial());
+            refuse(session, decision.denial() == CoreErrorCode.ROOM_NOT_FOUND ? SocketCloseCodes.NOT_FOUND
+                    : SocketCloseCodes.FORBIDDEN, decision.denial());
             return false;
         }
         if (caller != null) {
@@ -344,9 +304,13 @@ public class DanmakuEndpoint {
             bad(connection, null, DanmakuErrorCode.MALFORMED_MESSAGE, "Already signed in");
             return;
         }
-        String token = json.path("token").asText("");
-        Caller caller = verify(session, token, connection.room().tenantId());
-        if (caller == null || !admit(session, connection, caller, json.path("password").asText(null))) {
+        Admission signedIn = gate.signIn(connection.admission, json.path("token").asText(""));
+        if (!signedIn.isAdmitted()) {
+            refuse(session, signedIn.closeCode(), signedIn.refusal());
+            return;
+        }
+        Caller caller = signedIn.caller();
+        if (!admit(session, connection, caller, json.path("password").asText(null))) {
             return;
         }
         // As when the token comes with the URL: a banned user is not let in.
@@ -362,7 +326,7 @@ public class DanmakuEndpoint {
         if (caller == null || !connection.state.isBanned(caller.userId(), nowMs)) {
             return false;
         }
-        connection.close(CloseCodes.FORBIDDEN, DanmakuErrorCode.BANNED.name());
+        connection.close(SocketCloseCodes.FORBIDDEN, DanmakuErrorCode.BANNED.name());
         return true;
     }
 
@@ -385,7 +349,7 @@ public class DanmakuEndpoint {
     private void bad(DanmakuConnection connection, String clientId, ErrorCode code, String message) {
         error(connection, clientId, code, message);
         if (connection.badFrame()) {
-            connection.close(CloseCodes.BAD_FRAMES, "too many bad frames");
+            connection.close(SocketCloseCodes.BAD_FRAMES, "too many bad frames");
         }
     }
 
@@ -420,14 +384,6 @@ public class DanmakuEndpoint {
         }
         String text = id.asText();
         return text.length() > MAX_CLIENT_ID_LENGTH ? text.substring(0, MAX_CLIENT_ID_LENGTH) : text;
-    }
-
-    private static long parseId(String text) {
-        try {
-            return Long.parseLong(text);
-        } catch (NumberFormatException e) {
-            return -1;
-        }
     }
 
     /**

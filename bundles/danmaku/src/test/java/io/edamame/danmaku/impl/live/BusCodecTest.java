@@ -28,6 +28,8 @@ class BusCodecTest {
                 new BusMessage.Event(ROOM, new FanoutItem.Pin("welcome", 5)),
                 new BusMessage.Event(ROOM, new FanoutItem.Pin(null, 6)),
                 new BusMessage.Event(ROOM, new FanoutItem.Notice("slow")),
+                new BusMessage.Event(ROOM, new FanoutItem.Page(9, 2, 12, 61_500L)),
+                new BusMessage.Event(ROOM, new FanoutItem.Page(9, 1, 12, null)),
                 new BusMessage.Liked(ROOM, 12),
                 new BusMessage.Online(ROOM, "node-b", 318),
                 new BusMessage.Sanctioned(ROOM, 7, SanctionKind.MUTE, 99L),
