@@ -191,21 +191,21 @@ public class MediaRooms implements EventHandler, MediaServerListener, RoomServic
     }
 
     private void releaseIdleRooms() {
+        releaseIdleRooms(emptyRoomGrace);
+    }
+
+    /** Releases the rooms empty for longer than {@code grace}; the timer passes the configured grace. */
+    void releaseIdleRooms(Duration grace) {
         Instant now = clock.instant();
         for (MediaRoom room : List.copyOf(rooms.values())) {
             try {
-                if (room.releaseIfIdle(now, emptyRoomGrace)) {
+                if (room.releaseIfIdle(now, grace)) {
                     rooms.remove(room.key, room);
                 }
             } catch (RuntimeException e) {
                 LOG.warn("MEDIA: releasing idle room {} failed: {}", room.key, e.toString());
             }
         }
-    }
-
-    /** Runs the idle sweep now, as its timer would; for tests. */
-    void releaseIdleRoomsNow() {
-        releaseIdleRooms();
     }
 
     // ---- media servers --------------------------------------------------------------------------
