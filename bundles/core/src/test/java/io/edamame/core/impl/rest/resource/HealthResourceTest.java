@@ -33,7 +33,11 @@ import org.osgi.framework.Constants;
 /** {@code GET /health} with health indicators that answer, fail, hang, come and go (database on H2). */
 class HealthResourceTest extends DatabaseTest {
 
-    private static final Duration TIMEOUT = Duration.ofMillis(300);
+    /**
+     * The production bound: long enough that an indicator that answers at once is never reported late on
+     * a loaded machine, which a shorter one made flaky.
+     */
+    private static final Duration TIMEOUT = Duration.ofSeconds(2);
     private static final ObjectMapper JSON = Json.mapper();
 
     private final List<HealthResource> resources = new ArrayList<>();
@@ -238,32 +242,35 @@ class HealthResourceTest extends DatabaseTest {
         register("media-kurento", hanging(calls));
         register("billing", () -> HealthReport.up(Map.of()));
 
-        long started = System.nanoTime();
         Response response = health.health();
-        Duration took = Duration.ofNanos(System.nanoTime() - started);
 
         assertEquals(200, response.getStatus());
         JsonNode components = json(response).path("components");
-        assertEquals(JSON.createObjectNode().put("status", "DOWN").put("error", "no report within 300 ms"),
+        assertEquals(JSON.createObjectNode().put("status", "DOWN").put("error", "no report within 2000 ms"),
                 components.path("media-kurento"));
         assertEquals("UP", components.path("billing").path("status").asText());
-        assertTrue(took.compareTo(TIMEOUT) >= 0 && took.compareTo(Duration.ofSeconds(2)) < 0, () -> "took " + took);
     }
 
     @Test
-    void slowIndicatorsAreWaitedForTogether() {
-        AtomicInteger calls = new AtomicInteger();
+    void indicatorsAreCalledTogether() {
+        // Each answers only once all five were called: called one after another, the first would time out.
+        CountDownLatch allCalled = new CountDownLatch(5);
         for (int i = 0; i < 5; i++) {
-            register("slow-" + i, hanging(calls));
+            register("slow-" + i, () -> {
+                allCalled.countDown();
+                try {
+                    allCalled.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return HealthReport.up(Map.of());
+            });
         }
 
-        long started = System.nanoTime();
         JsonNode components = json(health.health()).path("components");
-        Duration took = Duration.ofNanos(System.nanoTime() - started);
 
         assertEquals(5, components.size());
-        components.forEach(component -> assertEquals("DOWN", component.path("status").asText()));
-        assertTrue(took.compareTo(TIMEOUT.multipliedBy(3)) < 0, () -> "5 slow indicators took " + took);
+        components.forEach(component -> assertEquals("UP", component.path("status").asText(), component::toString));
     }
 
     @Test
