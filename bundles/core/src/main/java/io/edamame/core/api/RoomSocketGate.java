@@ -24,6 +24,12 @@ public interface RoomSocketGate {
     Admission signIn(Admission opened, String token);
 
     /**
+     * Checks again, for a connection admitted earlier, what may have changed since: the tenant is still
+     * active and still has the plugin on. Endpoints ask before letting an open connection into a room.
+     */
+    Admission recheck(Admission admitted, String pluginId);
+
+    /**
      * What a gate decided: an admitted connection has its tenant, room and caller (null when anonymous);
      * a refused one has the close code and the error code to close it with.
      */

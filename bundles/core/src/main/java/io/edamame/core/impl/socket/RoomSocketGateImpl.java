@@ -66,6 +66,24 @@ public class RoomSocketGateImpl implements RoomSocketGate {
         return Admission.admitted(opened.tenant(), opened.roomId(), caller);
     }
 
+    @Override
+    public Admission recheck(Admission admitted, String pluginId) {
+        if (!admitted.isAdmitted()) {
+            return admitted;
+        }
+        Optional<Tenant> tenant = tenants.find(admitted.tenantId());
+        if (tenant.isEmpty()) {
+            return Admission.refused(SocketCloseCodes.NOT_FOUND, CoreErrorCode.ROOM_NOT_FOUND);
+        }
+        if (tenant.get().status() != TenantStatus.ACTIVE) {
+            return Admission.refused(SocketCloseCodes.FORBIDDEN, CoreErrorCode.TENANT_SUSPENDED);
+        }
+        if (!plugins.isEnabled(tenant.get().id(), pluginId)) {
+            return Admission.refused(SocketCloseCodes.FORBIDDEN, CoreErrorCode.PLUGIN_DISABLED);
+        }
+        return admitted;
+    }
+
     private static long parseId(String text) {
         try {
             return text == null ? -1 : Long.parseLong(text);

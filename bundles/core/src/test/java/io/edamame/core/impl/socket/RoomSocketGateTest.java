@@ -105,4 +105,19 @@ class RoomSocketGateTest extends DatabaseTest {
         Admission refused = Admission.refused(SocketCloseCodes.FORBIDDEN, CoreErrorCode.PLUGIN_DISABLED);
         assertEquals(refused, gate.signIn(refused, token), "a refused connection stays refused");
     }
+
+    @Test
+    void aRecheckSeesThePluginSwitchedOffAndTheTenantSuspendedSinceOpening() {
+        CreatedTenant tenant = tenantWithPlugin();
+        String slug = tenant.tenant().slug();
+        Admission opened = gate.open(slug, "7", QuizPlugin.ID, token(tenant));
+        assertEquals(opened, gate.recheck(opened, QuizPlugin.ID), "nothing changed");
+
+        core.plugins.configure(tenant.tenant().id(), QuizPlugin.ID, false, Map.of("apiKey", "a-key"));
+        assertRefused(gate.recheck(opened, QuizPlugin.ID), SocketCloseCodes.FORBIDDEN, CoreErrorCode.PLUGIN_DISABLED);
+
+        core.plugins.configure(tenant.tenant().id(), QuizPlugin.ID, true, Map.of("apiKey", "a-key"));
+        core.tenants.setStatus(slug, TenantStatus.SUSPENDED);
+        assertRefused(gate.recheck(opened, QuizPlugin.ID), SocketCloseCodes.FORBIDDEN, CoreErrorCode.TENANT_SUSPENDED);
+    }
 }
