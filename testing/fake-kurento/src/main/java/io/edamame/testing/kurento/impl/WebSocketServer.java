@@ -149,7 +149,14 @@ final class WebSocketServer {
     while (!socket.isClosed()) {
       try {
         Socket client = socket.accept();
-        sockets.add(client);
+        synchronized (this) {
+          // accept() may return just as stopListening() runs: a server that stopped listening serves no one.
+          if (serverSocket != socket) {
+            closeQuietly(client);
+            continue;
+          }
+          sockets.add(client);
+        }
         Thread reader = new Thread(() -> serve(client), "fake-kurento-ws-" + client.getPort());
         reader.setDaemon(true);
         reader.start();
