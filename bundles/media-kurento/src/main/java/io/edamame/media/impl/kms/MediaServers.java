@@ -12,8 +12,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.kurento.client.KurentoClient;
@@ -24,6 +26,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,39 +61,77 @@ public class MediaServers {
 
     private static final Logger LOG = LoggerFactory.getLogger(MediaServers.class);
 
-    private final List<MediaServer> servers = new ArrayList<>();
+    private final List<MediaServer> servers = new CopyOnWriteArrayList<>();
     private final Map<MediaServer, Long> retryDelays = new LinkedHashMap<>();
     private final ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "edamame-media-servers");
         t.setDaemon(true);
         return t;
     });
-    private long maxRetryMillis;
-    private long reconnectWindowMillis;
-    private String nodeId;
+    private volatile long maxRetryMillis;
+    private volatile long reconnectWindowMillis;
+    private volatile String nodeId;
+    private ScheduledFuture<?> sweeps;
     private volatile MediaServerListener listener;
     private volatile Predicate<String> ownsPipeline = id -> true;
     private volatile boolean stopped;
 
     @Activate
     public void activate(MediaServersConfig config) {
+        nodeId = config.node_id().isBlank() ? storedNodeId() : config.node_id().trim();
+        thread.execute(() -> apply(config));
+    }
+
+    /**
+     * A changed configuration applies without a restart: servers added are connected, servers removed
+     * are let go (their rooms move elsewhere), and open connections of clients are kept.
+     */
+    @Modified
+    public void modified(MediaServersConfig config) {
+        thread.execute(() -> apply(config));
+    }
+
+    private void apply(MediaServersConfig config) {
         maxRetryMillis = Math.max(1, config.reconnect_max_seconds()) * 1000L;
         reconnectWindowMillis = Math.max(0, config.reconnect_window_seconds()) * 1000L;
-        nodeId = config.node_id().isBlank() ? storedNodeId() : config.node_id().trim();
-        // A .cfg file gives one string; several URLs come comma-separated.
-        for (String entry : config.kms_urls()) {
-            for (String url : entry == null ? new String[0] : entry.split(",")) {
-                if (!url.isBlank()) {
-                    servers.add(new MediaServer(url.trim()));
+        List<String> urls = urls(config);
+        for (MediaServer server : List.copyOf(servers)) {
+            if (!urls.contains(server.url())) {
+                servers.remove(server);
+                retryDelays.remove(server);
+                destroy(server.down("removed from the configuration"));
+                MediaServerListener current = listener;
+                if (current != null) {
+                    current.serverLost(server);
                 }
             }
         }
-        LOG.info("MEDIA: node {} uses media servers {}", nodeId, servers.stream().map(MediaServer::url).toList());
-        for (MediaServer server : servers) {
-            thread.execute(() -> connect(server));
+        for (String url : urls) {
+            if (servers.stream().noneMatch(server -> server.url().equals(url))) {
+                MediaServer server = new MediaServer(url);
+                servers.add(server);
+                connect(server);
+            }
+        }
+        LOG.info("MEDIA: node {} uses media servers {}", nodeId, urls);
+        if (sweeps != null) {
+            sweeps.cancel(false);
         }
         long sweep = Math.max(1, config.sweep_seconds());
-        thread.scheduleWithFixedDelay(this::sweepAll, sweep, sweep, TimeUnit.SECONDS);
+        sweeps = thread.scheduleWithFixedDelay(this::sweepAll, sweep, sweep, TimeUnit.SECONDS);
+    }
+
+    /** A .cfg file gives one string; several URLs come comma-separated. */
+    private static List<String> urls(MediaServersConfig config) {
+        List<String> urls = new ArrayList<>();
+        for (String entry : config.kms_urls()) {
+            for (String url : entry == null ? new String[0] : entry.split(",")) {
+                if (!url.isBlank() && !urls.contains(url.trim())) {
+                    urls.add(url.trim());
+                }
+            }
+        }
+        return urls;
     }
 
     @Deactivate
@@ -145,7 +186,7 @@ public class MediaServers {
     }
 
     private void connect(MediaServer server) {
-        if (stopped || server.isUp()) {
+        if (stopped || server.isUp() || !servers.contains(server)) {
             return;
         }
         KurentoClient[] self = new KurentoClient[1];

@@ -18,6 +18,7 @@ import io.edamame.media.api.MediaSettings;
 import io.edamame.media.impl.room.MediaRooms;
 import io.edamame.media.impl.store.MediaStore;
 import io.edamame.media.impl.store.Recording;
+import io.edamame.media.impl.store.RecordingStatus;
 import io.swagger.v3.oas.annotations.Operation;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -116,6 +117,10 @@ public class RecordingsResource implements RestResource {
         Caller caller = caller(tenant, authorization, token);
         Recording recording = recording(tenant, recordingId);
         checkReplay(tenant, recording.roomId(), caller, password);
+        if (recording.status() == RecordingStatus.RECORDING || recording.status() == RecordingStatus.FAILED) {
+            throw new EdamameException(MediaErrorCode.RECORDING_FILE_UNAVAILABLE,
+                    "Recording " + recordingId + " is " + recording.status() + ": its file is not complete");
+        }
         java.nio.file.Path file = MediaRooms.localPath(recording.uri()).filter(Files::isRegularFile)
                 .orElseThrow(() -> new EdamameException(MediaErrorCode.RECORDING_FILE_UNAVAILABLE,
                         "The file of recording " + recordingId + " is not readable here"));

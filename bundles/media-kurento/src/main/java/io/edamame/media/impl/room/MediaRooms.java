@@ -36,6 +36,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.event.Event;
 import org.osgi.service.event.EventAdmin;
@@ -72,8 +73,8 @@ public class MediaRooms implements EventHandler, MediaServerListener, RoomServic
         t.setDaemon(true);
         return t;
     });
-    private final String recordingsUri;
-    private final Duration emptyRoomGrace;
+    private volatile String recordingsUri;
+    private volatile Duration emptyRoomGrace;
 
     @Activate
     public MediaRooms(@Reference RoomService roomService, @Reference PluginRegistry plugins,
@@ -96,6 +97,13 @@ public class MediaRooms implements EventHandler, MediaServerListener, RoomServic
         lifecycle.scheduleWithFixedDelay(this::releaseIdleRooms, IDLE_SWEEP_SECONDS, IDLE_SWEEP_SECONDS,
                 TimeUnit.SECONDS);
         servers.listen(this, ownedPipelines::contains);
+    }
+
+    /** New recordings and idle rooms follow a changed configuration; nothing restarts. */
+    @Modified
+    void modified(MediaServersConfig config) {
+        recordingsUri = recordingsUri(config.recordings_uri());
+        emptyRoomGrace = Duration.ofSeconds(Math.max(0, config.empty_room_grace_seconds()));
     }
 
     /** Closes every participant with 1012 and releases every room's media before the bundle goes. */

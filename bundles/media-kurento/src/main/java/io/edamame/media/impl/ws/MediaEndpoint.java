@@ -92,7 +92,10 @@ public class MediaEndpoint {
         this.slides = slides;
     }
 
-    /** Closes every connection with 1012 before the endpoint goes, so that clients reconnect. */
+    /**
+     * Closes what is still open with 1012 so that clients reconnect. Pax Web usually stops the WebSocket
+     * context first (its clients then get 1001), since the service is unregistered before this runs.
+     */
     @Deactivate
     void deactivate() {
         for (MediaConnection connection : List.copyOf(open)) {
@@ -175,13 +178,25 @@ public class MediaEndpoint {
             case "ping":
                 return Map.of("value", "pong");
             case "join":
-                return join(session, connection, params);
+                return stillAdmitted(session, connection) ? join(session, connection, params) : null;
             case "playRecording":
+                if (!stillAdmitted(session, connection)) {
+                    return null;
+                }
                 return replays.play(connection.roomKey, connection.caller, me, connection,
                         longParam(params, "recordingId"), text(params, "sdpOffer"), optionalText(params, "password"));
             case "stopPlayback":
                 replays.stop(me, text(params, "playbackId"));
                 return null;
+            case "iceCandidate": {
+                // A playback's endpoint needs no join: the connection may watch a replay only.
+                String endpointKey = text(params, "publisherId");
+                if (replays.owns(me, endpointKey)) {
+                    replays.iceCandidate(me, endpointKey, candidate(params));
+                    return null;
+                }
+                break;
+            }
             default:
                 break;
         }
@@ -206,15 +221,9 @@ public class MediaEndpoint {
             case "unsubscribe":
                 room.unsubscribe(me, text(params, "publisherId"));
                 return null;
-            case "iceCandidate": {
-                String endpointKey = text(params, "publisherId");
-                if (replays.owns(me, endpointKey)) {
-                    replays.iceCandidate(me, endpointKey, candidate(params));
-                } else {
-                    room.iceCandidate(me, endpointKey, candidate(params));
-                }
+            case "iceCandidate":
+                room.iceCandidate(me, text(params, "publisherId"), candidate(params));
                 return null;
-            }
             case "leave":
                 room.leave(me);
                 connection.room = null;
@@ -251,6 +260,18 @@ public class MediaEndpoint {
     private static final Set<String> KNOWN_METHODS = Set.of("publish", "unpublish", "subscribe", "unsubscribe",
             "iceCandidate", "leave", "raiseHand", "lowerHand", "acceptHand", "declineHand", "muteSpeaker",
             "dropSpeaker", "turnPage");
+
+    /**
+     * Whether the tenant is still active with the plugin on, as when the connection opened; if not, the
+     * connection is closed as it would have been refused then.
+     */
+    private boolean stillAdmitted(Session session, MediaConnection connection) {
+        Admission now = gate.recheck(connection.admission, MediaSettings.PLUGIN_ID);
+        if (!now.isAdmitted()) {
+            refuse(session, now.closeCode(), now.refusal());
+        }
+        return now.isAdmitted();
+    }
 
     private Object join(Session session, MediaConnection connection, JsonNode params) {
         if (connection.room != null) {
