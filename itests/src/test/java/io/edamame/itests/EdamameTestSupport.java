@@ -78,7 +78,13 @@ public abstract class EdamameTestSupport {
                         "group,admin,manager,viewer,systembundles,ssh"),
                 // The test probe needs the operator password too.
                 systemProperty("edamame.itest.operator.password").value(OPERATOR_PASSWORD),
-                systemProperty("project.version").value(System.getProperty("project.version"))));
+                systemProperty("project.version").value(System.getProperty("project.version")),
+                // Pax Exam waits 10 s for its JUnit invoker (else the probe is never invoked and the driver waits
+                // for ever) and 10 s for injected services such as BootFinished (else the first test fails). Both
+                // come in the same feature batch as the boot features, which with slides and media (migrations,
+                // the Kurento client) take longer than that on a loaded machine.
+                systemProperty("org.ops4j.pax.exam.raw.extender.intern.Parser.DEFAULT_TIMEOUT").value("180000"),
+                systemProperty("pax.exam.service.timeout").value("180000")));
         // What bin/karaf passes to a JDK 17: Karaf's locator and XML specs patched into the JDK.
         for (String option : List.of(
                 "--add-reads=java.xml=java.logging",
