@@ -10,6 +10,7 @@ import io.edamame.media.impl.kms.MediaServer;
 import io.edamame.media.impl.kms.MediaServers;
 import io.edamame.media.impl.room.MediaRoom;
 import io.edamame.media.impl.room.MediaRooms;
+import io.edamame.media.impl.room.Notification;
 import io.edamame.media.impl.room.RoomKey;
 import io.edamame.media.impl.room.SignalingPeer;
 import io.edamame.media.impl.store.MediaStore;
@@ -109,7 +110,7 @@ public class ReplayPlayers {
                 candidate.put("candidate", c.getCandidate());
                 candidate.put("sdpMid", c.getSdpMid());
                 candidate.put("sdpMLineIndex", c.getSdpMLineIndex());
-                peer.notify("iceCandidate", Map.of("publisherId", playbackId, "candidate", candidate));
+                peer.notify(new Notification("iceCandidate", Map.of("publisherId", playbackId, "candidate", candidate)));
             });
             String answer;
             try {
@@ -122,7 +123,7 @@ public class ReplayPlayers {
                     endpoint);
             playbacks.put(playbackId, playback);
             player.addEndOfStreamListener(event -> {
-                peer.notify("playbackEnded", Map.of("playbackId", playbackId));
+                peer.notify(new Notification("playbackEnded", Map.of("playbackId", playbackId)));
                 stop(participantId, playbackId);
             });
             endpoint.gatherCandidates();

@@ -77,42 +77,55 @@ public final class MediaRoom {
     // ---- joining and leaving --------------------------------------------------------------------
 
     /** Adds a participant; the result tells them who is here and what they may do. */
+    /**
+     * Adds a participant; the result tells them who is here and what they may do. Audience members are
+     * announced to moderators only, and only moderators get the whole audience in their result: told to
+     * everyone, a room of n viewers would cost n² notifications to fill.
+     */
     public Map<String, Object> join(String participantId, Caller caller, String name, SignalingPeer peer) {
+        List<Delivery> out = new ArrayList<>();
+        Map<String, Object> result;
         synchronized (this) {
             if (status == RoomStatus.ENDED) {
                 throw new EdamameException(MediaErrorCode.ROOM_NOT_LIVE, "The room has ended");
             }
             RoomRole role = caller != null && caller.userId() == hostUserId ? RoomRole.HOST : RoomRole.AUDIENCE;
             Participant participant = new Participant(participantId, caller, name, role, peer);
-            Map<String, Object> joined = participant.describe();
+            Notification joined = new Notification("participantJoined", participant.describe());
+            boolean moderator = participant.isModerator();
             List<Map<String, Object>> others = new ArrayList<>();
+            List<String> raisedHands = new ArrayList<>();
             for (Participant other : participants.values()) {
-                others.add(other.describe());
-                other.peer.notify("participantJoined", joined);
+                if (moderator || other.isVisible()) {
+                    others.add(other.describe());
+                }
+                if (moderator && other.handRaised) {
+                    raisedHands.add(other.id);
+                }
+                if (participant.isVisible() || other.isModerator()) {
+                    out.add(new Delivery(other.peer, joined));
+                }
             }
             participants.put(participantId, participant);
             emptySince = null;
-            Map<String, Object> result = new LinkedHashMap<>(joined);
+            result = new LinkedHashMap<>(joined.params());
             result.put("roomType", type.name());
             result.put("roomStatus", status.name());
             result.put("participants", others);
+            result.put("participantCount", participants.size());
             result.put("maxSpeakers", services.maxSpeakers(key.tenantId()));
-            if (participant.isModerator()) {
-                result.put("raisedHands", others.stream().filter(o -> isHandRaised((String) o.get("participantId")))
-                        .map(o -> o.get("participantId")).toList());
+            if (moderator) {
+                result.put("raisedHands", raisedHands);
             }
-            return result;
         }
-    }
-
-    private boolean isHandRaised(String participantId) {
-        Participant p = participants.get(participantId);
-        return p != null && p.handRaised;
+        deliver(out);
+        return result;
     }
 
     /** Removes a participant and releases everything they held. Safe to call twice. */
     public void leave(String participantId) {
         List<WebRtcEndpoint> toRelease = new ArrayList<>();
+        List<Delivery> out = new ArrayList<>();
         RoomMedia current;
         synchronized (this) {
             Participant participant = participants.remove(participantId);
@@ -121,16 +134,20 @@ public final class MediaRoom {
             }
             participant.left = true;
             current = media;
-            collectPublication(participant, toRelease);
+            collectPublication(participant, toRelease, out);
             toRelease.addAll(participant.subscriptions.values());
             participant.subscriptions.clear();
             if (participants.isEmpty()) {
                 emptySince = services.now();
             }
+            Notification left = new Notification("participantLeft", Map.of("participantId", participantId));
             for (Participant other : participants.values()) {
-                other.peer.notify("participantLeft", Map.of("participantId", participantId));
+                if (participant.isVisible() || other.isModerator()) {
+                    out.add(new Delivery(other.peer, left));
+                }
             }
         }
+        deliver(out);
         release(current, toRelease);
     }
 
@@ -158,10 +175,11 @@ public final class MediaRoom {
         try {
             roomMedia = ensureMedia();
             endpoint = roomMedia.newWebRtcEndpoint();
-            listenForCandidates(endpoint, participantId, participantId);
+            listenForCandidates(endpoint, peerOf(participantId), participantId);
             String answer = processOffer(endpoint, sdpOffer);
             port = roomMedia.mixerPortFor(endpoint);
             List<IceCandidate> waiting;
+            List<Delivery> out = new ArrayList<>();
             synchronized (this) {
                 Participant participant = participants.get(participantId);
                 if (participant == null || media != roomMedia) {
@@ -172,13 +190,14 @@ public final class MediaRoom {
                 participant.publishPending = false;
                 committed = true;
                 waiting = participant.takeCandidates(participantId);
-                Map<String, Object> published = participant.describe();
+                Notification published = new Notification("publisherJoined", participant.describe());
                 for (Participant other : participants.values()) {
                     if (other != participant) {
-                        other.peer.notify("publisherJoined", published);
+                        out.add(new Delivery(other.peer, published));
                     }
                 }
             }
+            deliver(out);
             addCandidates(endpoint, waiting);
             endpoint.gatherCandidates();
             return answer;
@@ -211,6 +230,7 @@ public final class MediaRoom {
     /** Stops the participant's publication: every subscriber's endpoint of it is released. */
     public void unpublish(String participantId) {
         List<WebRtcEndpoint> toRelease = new ArrayList<>();
+        List<Delivery> out = new ArrayList<>();
         RoomMedia current;
         synchronized (this) {
             Participant participant = joined(participantId);
@@ -218,13 +238,14 @@ public final class MediaRoom {
                 throw new EdamameException(MediaErrorCode.NOT_PUBLISHING, "Not publishing");
             }
             current = media;
-            collectPublication(participant, toRelease);
+            collectPublication(participant, toRelease, out);
         }
+        deliver(out);
         release(current, toRelease);
     }
 
     /** Takes a participant's publication and everyone's subscriptions to it; tells the others. */
-    private void collectPublication(Participant publisher, List<WebRtcEndpoint> toRelease) {
+    private void collectPublication(Participant publisher, List<WebRtcEndpoint> toRelease, List<Delivery> out) {
         if (publisher.publishing == null) {
             publisher.forgetCandidates(publisher.id);
             return;
@@ -235,6 +256,7 @@ public final class MediaRoom {
             RoomMedia.releaseQuietly(publisher.recordingPort);
             publisher.recordingPort = null;
         }
+        Notification left = new Notification("publisherLeft", Map.of("participantId", publisher.id));
         for (Participant other : participants.values()) {
             WebRtcEndpoint subscription = other.subscriptions.remove(publisher.id);
             if (subscription != null) {
@@ -242,7 +264,7 @@ public final class MediaRoom {
             }
             other.forgetCandidates(publisher.id);
             if (other != publisher) {
-                other.peer.notify("publisherLeft", Map.of("participantId", publisher.id));
+                out.add(new Delivery(other.peer, left));
             }
         }
     }
@@ -274,7 +296,7 @@ public final class MediaRoom {
         WebRtcEndpoint endpoint = null;
         try {
             endpoint = roomMedia.newWebRtcEndpoint();
-            listenForCandidates(endpoint, participantId, publisherId);
+            listenForCandidates(endpoint, peerOf(participantId), publisherId);
             connectPublisher(roomMedia, source, endpoint, sourceMuted);
             String answer = processOffer(endpoint, sdpOffer);
             List<IceCandidate> waiting;
@@ -361,21 +383,24 @@ public final class MediaRoom {
         addCandidates(endpoint, List.of(candidate));
     }
 
-    private void listenForCandidates(WebRtcEndpoint endpoint, String participantId, String endpointKey) {
+    /**
+     * Sends the endpoint's candidates to its participant's client. The peer is captured, not looked up:
+     * the Kurento client runs each event on a thread of its own, and none of them should wait for the
+     * room's lock. Sending to a client that left meanwhile is harmless.
+     */
+    private static void listenForCandidates(WebRtcEndpoint endpoint, SignalingPeer peer, String endpointKey) {
         endpoint.addIceCandidateFoundListener(event -> {
-            Participant participant;
-            synchronized (this) {
-                participant = participants.get(participantId);
-            }
-            if (participant != null) {
-                IceCandidate c = event.getCandidate();
-                Map<String, Object> candidate = new LinkedHashMap<>();
-                candidate.put("candidate", c.getCandidate());
-                candidate.put("sdpMid", c.getSdpMid());
-                candidate.put("sdpMLineIndex", c.getSdpMLineIndex());
-                participant.peer.notify("iceCandidate", Map.of("publisherId", endpointKey, "candidate", candidate));
-            }
+            IceCandidate c = event.getCandidate();
+            Map<String, Object> candidate = new LinkedHashMap<>();
+            candidate.put("candidate", c.getCandidate());
+            candidate.put("sdpMid", c.getSdpMid());
+            candidate.put("sdpMLineIndex", c.getSdpMLineIndex());
+            peer.notify(new Notification("iceCandidate", Map.of("publisherId", endpointKey, "candidate", candidate)));
         });
+    }
+
+    private synchronized SignalingPeer peerOf(String participantId) {
+        return joined(participantId).peer;
     }
 
     private static void addCandidates(WebRtcEndpoint endpoint, List<IceCandidate> candidates) {
@@ -392,6 +417,7 @@ public final class MediaRoom {
     // ---- join the mic ---------------------------------------------------------------------------
 
     public void raiseHand(String participantId) {
+        List<Delivery> out = new ArrayList<>();
         synchronized (this) {
             Participant participant = joined(participantId);
             if (participant.caller == null) {
@@ -404,28 +430,27 @@ public final class MediaRoom {
                 return;
             }
             participant.handRaised = true;
-            Map<String, Object> hand = participant.describe();
-            for (Participant other : participants.values()) {
-                if (other.isModerator() && other != participant) {
-                    other.peer.notify("handRaised", hand);
-                }
-            }
+            notifyModerators(out, new Notification("handRaised", participant.describe()), participant);
         }
+        deliver(out);
     }
 
     public void lowerHand(String participantId) {
+        List<Delivery> out = new ArrayList<>();
         synchronized (this) {
             Participant participant = joined(participantId);
             if (!participant.handRaised) {
                 return;
             }
             participant.handRaised = false;
-            notifyModerators("handLowered", Map.of("participantId", participantId), participant);
+            notifyModerators(out, new Notification("handLowered", Map.of("participantId", participantId)), participant);
         }
+        deliver(out);
     }
 
     /** A moderator takes a raised hand onto the mic, within the tenant's cap on speakers. */
     public void acceptHand(String moderatorId, String participantId) {
+        List<Delivery> out = new ArrayList<>();
         synchronized (this) {
             moderator(moderatorId);
             Participant participant = raisedHand(participantId);
@@ -437,18 +462,21 @@ public final class MediaRoom {
             }
             participant.handRaised = false;
             participant.role = RoomRole.SPEAKER;
-            tellEveryone("participantUpdated", participant.describe());
+            everyone(out, new Notification("participantUpdated", participant.describe()));
         }
+        deliver(out);
     }
 
     public void declineHand(String moderatorId, String participantId) {
+        List<Delivery> out = new ArrayList<>();
         synchronized (this) {
             moderator(moderatorId);
             Participant participant = raisedHand(participantId);
             participant.handRaised = false;
-            participant.peer.notify("handDeclined", Map.of("participantId", participantId));
-            notifyModerators("handLowered", Map.of("participantId", participantId), participant);
+            out.add(new Delivery(participant.peer, new Notification("handDeclined", Map.of("participantId", participantId))));
+            notifyModerators(out, new Notification("handLowered", Map.of("participantId", participantId)), participant);
         }
+        deliver(out);
     }
 
     /**
@@ -457,6 +485,7 @@ public final class MediaRoom {
      * the client can show it.
      */
     public void muteSpeaker(String moderatorId, String participantId, boolean muted) {
+        List<Delivery> out = new ArrayList<>();
         synchronized (this) {
             moderator(moderatorId);
             Participant speaker = participants.get(participantId);
@@ -485,13 +514,15 @@ public final class MediaRoom {
                     throw mediaError(e);
                 }
             }
-            tellEveryone("participantUpdated", speaker.describe());
+            everyone(out, new Notification("participantUpdated", speaker.describe()));
         }
+        deliver(out);
     }
 
     /** A moderator takes a speaker off the mic: their publication stops and they are audience again. */
     public void dropSpeaker(String moderatorId, String participantId) {
         List<WebRtcEndpoint> toRelease = new ArrayList<>();
+        List<Delivery> out = new ArrayList<>();
         RoomMedia current;
         synchronized (this) {
             moderator(moderatorId);
@@ -503,11 +534,12 @@ public final class MediaRoom {
                 throw new EdamameException(MediaErrorCode.NOT_ALLOWED, "Not a speaker");
             }
             current = media;
-            collectPublication(speaker, toRelease);
+            collectPublication(speaker, toRelease, out);
             speaker.role = RoomRole.AUDIENCE;
             speaker.muted = false;
-            tellEveryone("participantUpdated", speaker.describe());
+            everyone(out, new Notification("participantUpdated", speaker.describe()));
         }
+        deliver(out);
         release(current, toRelease);
     }
 
@@ -545,8 +577,8 @@ public final class MediaRoom {
                 return;
             }
             status = RoomStatus.LIVE;
-            tellEveryone("roomStarted", Map.of());
         }
+        tellEveryone("roomStarted", Map.of());
         try {
             ensureMedia();
         } catch (EdamameException e) {
@@ -678,18 +710,14 @@ public final class MediaRoom {
 
     /** The connection dropped; the client reconnects and the objects may still be there. */
     void mediaInterrupted(MediaServer server) {
-        synchronized (this) {
-            if (media != null && media.server == server) {
-                tellEveryone("mediaInterrupted", Map.of());
-            }
+        if (hasMediaOn(server)) {
+            tellEveryone("mediaInterrupted", Map.of());
         }
     }
 
     void mediaResumed(MediaServer server) {
-        synchronized (this) {
-            if (media != null && media.server == server) {
-                tellEveryone("mediaResumed", Map.of());
-            }
+        if (hasMediaOn(server)) {
+            tellEveryone("mediaResumed", Map.of());
         }
     }
 
@@ -705,9 +733,7 @@ public final class MediaRoom {
             }
         }
         tearDown(RecordingStatus.INTERRUPTED, "media server lost");
-        synchronized (this) {
-            tellEveryone("mediaReset", Map.of("reason", "MEDIA_SERVER_LOST"));
-        }
+        tellEveryone("mediaReset", Map.of("reason", "MEDIA_SERVER_LOST"));
         rebuild();
     }
 
@@ -724,27 +750,40 @@ public final class MediaRoom {
             LOG.info("MEDIA: room {} waits for a media server: {}", key, e.getMessage());
             return;
         }
-        synchronized (this) {
-            tellEveryone("mediaAvailable", Map.of());
-        }
+        tellEveryone("mediaAvailable", Map.of());
     }
 
     // ---- helpers --------------------------------------------------------------------------------
 
+    /** A notification from outside the room (a page turn, the media server): sent without the room's lock. */
     public void tellEveryone(String method, Map<String, Object> params) {
-        List<Participant> all;
+        List<Delivery> out = new ArrayList<>();
         synchronized (this) {
-            all = List.copyOf(participants.values());
+            everyone(out, new Notification(method, params));
         }
-        for (Participant participant : all) {
-            participant.peer.notify(method, params);
+        deliver(out);
+    }
+
+    /** A notification to send once the room's lock is released: sockets are never written under it. */
+    private record Delivery(SignalingPeer peer, Notification notification) {
+    }
+
+    private static void deliver(List<Delivery> out) {
+        for (Delivery delivery : out) {
+            delivery.peer().notify(delivery.notification());
         }
     }
 
-    private void notifyModerators(String method, Map<String, Object> params, Participant except) {
+    private void everyone(List<Delivery> out, Notification notification) {
+        for (Participant participant : participants.values()) {
+            out.add(new Delivery(participant.peer, notification));
+        }
+    }
+
+    private void notifyModerators(List<Delivery> out, Notification notification, Participant except) {
         for (Participant other : participants.values()) {
             if (other.isModerator() && other != except) {
-                other.peer.notify(method, params);
+                out.add(new Delivery(other.peer, notification));
             }
         }
     }

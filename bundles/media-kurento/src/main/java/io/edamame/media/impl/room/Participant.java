@@ -56,6 +56,11 @@ final class Participant {
         return caller == null ? 0 : caller.userId();
     }
 
+    /** Whether everyone is told about this participant: the host, speakers and tenant admins, not the audience. */
+    boolean isVisible() {
+        return role != RoomRole.AUDIENCE || isModerator();
+    }
+
     boolean isModerator() {
         return role == RoomRole.HOST || (caller != null && caller.role() == TenantRole.TENANT_ADMIN);
     }

@@ -6,12 +6,11 @@ import io.edamame.core.api.SocketCloseCodes;
 import io.edamame.core.api.Caller;
 import io.edamame.core.api.RoomSocketGate;
 import io.edamame.media.impl.room.MediaRoom;
+import io.edamame.media.impl.room.Notification;
 import io.edamame.media.impl.room.RoomKey;
 import io.edamame.media.impl.room.SignalingPeer;
 import java.io.IOException;
 import java.util.ArrayDeque;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import javax.websocket.CloseReason;
 import javax.websocket.RemoteEndpoint;
 import javax.websocket.Session;
@@ -59,14 +58,11 @@ final class MediaConnection implements SignalingPeer {
     }
 
     @Override
-    public void notify(String method, Map<String, Object> params) {
-        Map<String, Object> message = new LinkedHashMap<>();
-        message.put("jsonrpc", "2.0");
-        message.put("method", method);
-        message.put("params", params);
-        send(message);
+    public void notify(Notification notification) {
+        sendFrame(notification.frame());
     }
 
+    /** Sends a response, written for this client alone. */
     void send(Object message) {
         String frame;
         try {
@@ -75,6 +71,10 @@ final class MediaConnection implements SignalingPeer {
             LOG.error("MEDIA: cannot write {}", message, e);
             return;
         }
+        sendFrame(frame);
+    }
+
+    private void sendFrame(String frame) {
         boolean overflow;
         synchronized (this) {
             if (closed) {

@@ -182,7 +182,12 @@ class MediaRoomsTest extends DatabaseTest {
         assertTrue(room.subscribe("a", "h", VIDEO_OFFER).startsWith("v=0"));
         alicePeer.await("iceCandidate", p -> "h".equals(p.get("publisherId")));
         Map<String, Object> bobJoined = room.join("b", bob, "Bob", bobPeer);
-        assertEquals(2, ((List<?>) bobJoined.get("participants")).size());
+        assertEquals(List.of("h"), ((List<?>) bobJoined.get("participants")).stream()
+                .map(p -> ((Map<?, ?>) p).get("participantId")).toList(), "the audience sees the host, not the audience");
+        assertEquals(3, bobJoined.get("participantCount"));
+        assertTrue(alicePeer.all("participantJoined").isEmpty(), "audience joins are told to moderators only");
+        assertEquals("b", hostPeer.await("participantJoined", p -> "b".equals(p.get("participantId")))
+                .params().get("participantId"));
         room.subscribe("b", "h", VIDEO_OFFER);
         // host endpoint + its mixer port + two subscriber endpoints
         assertEquals(baseline + 4, kms.liveObjectCount());
@@ -432,7 +437,7 @@ class MediaRoomsTest extends DatabaseTest {
         second.start();
         MediaServers two = startServers(kms.uri().toString(), second.uri().toString());
         try {
-            Eventually.until("both are up", () -> two.all().stream().allMatch(MediaServer::isUp));
+            Eventually.until("both are up", () -> two.all().size() == 2 && two.all().stream().allMatch(MediaServer::isUp));
             MediaServer first = two.pick();
             first.addLoad(5);
             assertFalse(first == two.pick(), "the other server has less load");

@@ -10,16 +10,16 @@ import java.util.function.Predicate;
 /** A participant's client end that keeps every notification, for assertions. */
 final class TestPeer implements SignalingPeer {
 
-    record Notification(String method, Map<String, Object> params) {
+    record Received(String method, Map<String, Object> params) {
     }
 
-    private final List<Notification> received = new ArrayList<>();
+    private final List<Received> received = new ArrayList<>();
     private volatile Integer closeCode;
     private volatile String closeReason;
 
     @Override
-    public synchronized void notify(String method, Map<String, Object> params) {
-        received.add(new Notification(method, params));
+    public synchronized void notify(Notification notification) {
+        received.add(new Received(notification.method(), notification.params()));
         notifyAll();
     }
 
@@ -30,19 +30,19 @@ final class TestPeer implements SignalingPeer {
         notifyAll();
     }
 
-    synchronized List<Notification> all(String method) {
+    synchronized List<Received> all(String method) {
         return received.stream().filter(n -> n.method().equals(method)).toList();
     }
 
     synchronized List<String> methods() {
-        return received.stream().map(Notification::method).toList();
+        return received.stream().map(Received::method).toList();
     }
 
     /** The first notification of {@code method} matching {@code test}, waiting up to 10 s for it. */
-    synchronized Notification await(String method, Predicate<Map<String, Object>> test) {
+    synchronized Received await(String method, Predicate<Map<String, Object>> test) {
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (true) {
-            for (Notification n : received) {
+            for (Received n : received) {
                 if (n.method().equals(method) && test.test(n.params())) {
                     return n;
                 }
@@ -60,7 +60,7 @@ final class TestPeer implements SignalingPeer {
         }
     }
 
-    Notification await(String method) {
+    Received await(String method) {
         return await(method, p -> true);
     }
 
