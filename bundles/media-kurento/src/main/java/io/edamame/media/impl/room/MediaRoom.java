@@ -17,6 +17,8 @@ import java.util.Map;
 import org.kurento.client.HubPort;
 import org.kurento.client.IceCandidate;
 import org.kurento.client.MediaType;
+import org.kurento.client.TFuture;
+import org.kurento.client.Transaction;
 import org.kurento.client.WebRtcEndpoint;
 import org.kurento.client.internal.server.KurentoServerException;
 import org.slf4j.Logger;
@@ -297,8 +299,7 @@ public final class MediaRoom {
         try {
             endpoint = roomMedia.newWebRtcEndpoint();
             listenForCandidates(endpoint, peerOf(participantId), publisherId);
-            connectPublisher(roomMedia, source, endpoint, sourceMuted);
-            String answer = processOffer(endpoint, sdpOffer);
+            String answer = negotiateSubscription(roomMedia, source, endpoint, sourceMuted, sdpOffer);
             List<IceCandidate> waiting;
             synchronized (this) {
                 Participant participant = participants.get(participantId);
@@ -317,7 +318,6 @@ public final class MediaRoom {
                 }
             }
             addCandidates(endpoint, waiting);
-            endpoint.gatherCandidates();
             return answer;
         } catch (RuntimeException e) {
             synchronized (this) {
@@ -802,12 +802,37 @@ public final class MediaRoom {
         }
     }
 
-    private void connectPublisher(RoomMedia roomMedia, WebRtcEndpoint source, WebRtcEndpoint sink, boolean muted) {
+    /**
+     * Connects the publisher to a subscriber's endpoint (without audio while the publisher is muted),
+     * answers the offer and starts gathering candidates, in one Kurento transaction: one round trip
+     * instead of four, on the path of every viewer who joins. The candidate listener is subscribed
+     * before, so that no candidate is missed.
+     */
+    private static String negotiateSubscription(RoomMedia roomMedia, WebRtcEndpoint source, WebRtcEndpoint sink,
+                                                boolean muted, String sdpOffer) {
+        Transaction tx = roomMedia.server.client().beginTransaction();
         for (MediaType mediaType : roomMedia.mediaTypes()) {
             if (!(muted && mediaType == MediaType.AUDIO)) {
-                source.connect(sink, mediaType);
+                source.connect(tx, sink, mediaType);
             }
         }
+        TFuture<String> answer = sink.processOffer(tx, sdpOffer);
+        sink.gatherCandidates(tx);
+        try {
+            tx.commit();
+        } catch (KurentoServerException e) {
+            if (isSdpError(e)) {
+                throw new EdamameException(MediaErrorCode.INVALID_SDP, "The media server refused the offer: "
+                        + e.getServerMessage(), null, e);
+            }
+            throw e;
+        }
+        return answer.get();
+    }
+
+    /** Kurento's SDP errors are 40200–40299 (SDP_PARSE_ERROR, SDP_END_POINT_PROCESS_OFFER_ERROR...). */
+    private static boolean isSdpError(KurentoServerException e) {
+        return e.getCode() >= 40200 && e.getCode() < 40300;
     }
 
     private static void setAudio(WebRtcEndpoint source, org.kurento.client.MediaElement sink, boolean on) {
