@@ -67,6 +67,10 @@ public class MediaEndpoint {
     /** A connection that neither sends nor receives anything for this long is closed; clients ping. */
     static final long IDLE_TIMEOUT_MILLIS = 5 * 60_000;
 
+    /** The methods that need {@code join} first, so that calling one too early says so. */
+    private static final Set<String> JOINED_METHODS = Set.of("publish", "unpublish", "subscribe", "unsubscribe",
+            "iceCandidate", "leave", "raiseHand", "lowerHand", "acceptHand", "declineHand", "muteSpeaker",
+            "dropSpeaker", "turnPage");
     private static final String CONNECTION = MediaConnection.class.getName();
     private static final Logger LOG = LoggerFactory.getLogger(MediaEndpoint.class);
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -202,7 +206,7 @@ public class MediaEndpoint {
         }
         MediaRoom room = connection.room;
         if (room == null) {
-            if (!KNOWN_METHODS.contains(method)) {
+            if (!JOINED_METHODS.contains(method)) {
                 throw new EdamameException(MediaErrorCode.METHOD_NOT_FOUND, "No method '" + method + "'");
             }
             throw new EdamameException(MediaErrorCode.NOT_JOINED, "Join the room first");
@@ -256,10 +260,6 @@ public class MediaEndpoint {
                 throw new EdamameException(MediaErrorCode.METHOD_NOT_FOUND, "No method '" + method + "'");
         }
     }
-
-    private static final Set<String> KNOWN_METHODS = Set.of("publish", "unpublish", "subscribe", "unsubscribe",
-            "iceCandidate", "leave", "raiseHand", "lowerHand", "acceptHand", "declineHand", "muteSpeaker",
-            "dropSpeaker", "turnPage");
 
     /**
      * Whether the tenant is still active with the plugin on, as when the connection opened; if not, the
