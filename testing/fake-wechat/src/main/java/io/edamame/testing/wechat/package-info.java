@@ -1,0 +1,11 @@
+/**
+ * A protocol-level fake of WeChat's server API for tests: {@link io.edamame.testing.wechat.FakeWeChatServer} answers
+ * the api.weixin.qq.com paths a mini-program and service-account integration uses, over plain HTTP on loopback, so
+ * that WxJava, pointed at it, runs unchanged; tests register apps and users, inject errors and read what was sent.
+ */
+@Export
+@Version("1.0.0")
+package io.edamame.testing.wechat;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;
