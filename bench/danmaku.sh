@@ -39,9 +39,12 @@ fi
 # The load tool: a shaded jar, rebuilt when its sources are newer.
 tool_dir=$BENCH_ROOT/bench/danmaku-load
 tool_jar=$tool_dir/target/danmaku-load.jar
-if [ ! -f "$tool_jar" ] || [ -n "$(find "$tool_dir/pom.xml" "$tool_dir/src/main" -newer "$tool_jar" -type f | head -n 1)" ]; then
+support_dir=$BENCH_ROOT/bench/load-support
+if [ ! -f "$tool_jar" ] || [ -n "$(find "$tool_dir/pom.xml" "$tool_dir/src/main" "$support_dir/pom.xml" \
+    "$support_dir/src/main" -newer "$tool_jar" -type f | head -n 1)" ]; then
   echo "Building the load tool..." >&2
-  mvn -B -q -DskipTests package -f "$tool_dir/pom.xml" >&2
+  # With the module it shares with the media load tool (-am), so that a fresh clone builds it too.
+  (cd "$BENCH_ROOT" && mvn -B -q -DskipTests package -pl bench/danmaku-load -am) >&2
 fi
 
 ensure_tarball

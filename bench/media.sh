@@ -50,11 +50,12 @@ for port in "$kms_port" "$kms_control_port"; do
   fi
 done
 
-# The load tool: a shaded jar with the fake media server, rebuilt when its sources (or the fake's) are newer.
+# The load tool: a shaded jar with the fake media server, rebuilt when its sources (or the fake's, or the shared
+# load-support's) are newer.
 tool_dir=$BENCH_ROOT/bench/media-load
 tool_jar=$tool_dir/target/media-load.jar
 if [ ! -f "$tool_jar" ] || [ -n "$(find "$tool_dir/pom.xml" "$tool_dir/src/main" "$BENCH_ROOT/testing/fake-kurento/src/main" \
-      -newer "$tool_jar" -type f | head -n 1)" ]; then
+      "$BENCH_ROOT/bench/load-support/src/main" -newer "$tool_jar" -type f | head -n 1)" ]; then
   echo "Building the load tool..." >&2
   (cd "$BENCH_ROOT" && mvn -B -q -DskipTests package -pl bench/media-load -am) >&2
 fi

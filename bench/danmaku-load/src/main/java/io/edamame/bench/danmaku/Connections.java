@@ -1,5 +1,6 @@
 package io.edamame.bench.danmaku;
 
+import io.edamame.bench.support.WsClient;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,7 +17,6 @@ import java.util.concurrent.atomic.LongAdder;
 final class Connections {
 
     /** No close frame: the connection was lost (RFC 6455's 1006, never sent on the wire). */
-    static final int ABNORMAL = 1006;
 
     private final String what;
     private final AtomicInteger open = new AtomicInteger();
@@ -64,7 +64,7 @@ final class Connections {
         settled.countDown();
     }
 
-    /** The server closed with {@code code} ({@link #ABNORMAL}: the connection was lost). */
+    /** The server closed with {@code code} ({@link WsClient#ABNORMAL}: the connection was lost). */
     void closed(Link link, int code, String reason) {
         if (link.state == Link.State.CONNECTING) {
             failed(link, "closed with " + code + (reason == null || reason.isEmpty() ? "" : " " + reason)

@@ -1,5 +1,8 @@
 package io.edamame.bench.danmaku;
 
+import io.edamame.bench.support.CpuClock;
+import io.edamame.bench.support.WsClient;
+import io.netty.channel.group.ChannelGroup;
 import io.netty.util.concurrent.FastThreadLocal;
 import java.io.PrintStream;
 import java.net.URI;
@@ -104,7 +107,8 @@ public final class DanmakuLoad {
         ItemScanner scanner = new ItemScanner(options.tag);
         Connections viewers = new Connections("viewers");
         Link[] links = new Link[options.viewers];
-        NettyClient netty = new NettyClient(options.threads);
+        WsClient netty = new WsClient(options.threads, LinkListener.MAX_FRAME_BYTES);
+        ChannelGroup channels = WsClient.newGroup();
         JdkViewers jdk = options.client.equals("jdk") ? new JdkViewers(options.threads, viewers, deliveries, scanner) : null;
         String client = jdk != null ? "jdk" : netty.transport;
         URI viewerUri = options.viewerToken == null ? options.url : Publishers.withToken(options.url, options.viewerToken);
@@ -116,7 +120,7 @@ public final class DanmakuLoad {
                                     + " %d runs of %d s, texts '%s.<k>'", trim(options.rate), options.tokens.size(),
                                     options.warmup, options.runs, options.seconds, options.tag));
 
-            NettyClient.TextSink viewerSink = viewerSink(deliveries, scanner);
+            LinkListener.TextSink viewerSink = viewerSink(deliveries, scanner);
             long connectStart = System.nanoTime();
             viewers.expect(options.viewers);
             long interval = (long) (1e9 / options.connectRate);
@@ -130,7 +134,7 @@ public final class DanmakuLoad {
                 if (jdk != null) {
                     jdk.connect(viewerUri, links[i]);
                 } else {
-                    netty.connect(viewerUri, links[i], viewers, viewerSink);
+                    LinkListener.connect(netty, viewerUri, channels, links[i], viewers, viewerSink);
                 }
             }
             if (!viewers.awaitSettled(60, TimeUnit.SECONDS)) {
@@ -144,7 +148,7 @@ public final class DanmakuLoad {
                         viewers.closeCodes(), 0, "none", 0, 0, null, List.of());
             }
 
-            publishers = new Publishers(netty, options.url, options.tokens, plan, options.tag);
+            publishers = new Publishers(netty, channels, options.url, options.tokens, plan, options.tag);
             if (!publishers.connections.awaitSettled(30, TimeUnit.SECONDS) || publishers.connections.open() == 0) {
                 out.println(publishers.connections.describe());
                 out.println("danmaku-load: no publisher is open; nothing to measure");
@@ -186,7 +190,7 @@ public final class DanmakuLoad {
             }
             viewers.closing();
             publishers.connections.closing();
-            closeAll(netty, jdk);
+            closeAll(netty, channels, jdk);
             // The I/O threads have stopped: their histograms and the links' counters are safe to read.
             return report(plan, deliveries, viewers, publishers, links, stayed, stayedOpen, samples, client);
         } finally {
@@ -195,15 +199,15 @@ public final class DanmakuLoad {
                 publishers.stop();
                 publishers.connections.closing();
             }
-            closeAll(netty, jdk);
+            closeAll(netty, channels, jdk);
         }
     }
 
-    private static void closeAll(NettyClient netty, JdkViewers jdk) {
+    private static void closeAll(WsClient netty, ChannelGroup channels, JdkViewers jdk) {
         if (jdk != null) {
             jdk.closeAll(10);
         }
-        netty.closeAll(10);
+        WsClient.closeAll(channels, 10);
         netty.close();
         if (jdk != null) {
             jdk.close();
@@ -222,7 +226,7 @@ public final class DanmakuLoad {
     }
 
     /** Per I/O thread scratch buffers: a frame is copied out of its (direct) buffer once, then scanned. */
-    private static NettyClient.TextSink viewerSink(Deliveries deliveries, ItemScanner scanner) {
+    private static LinkListener.TextSink viewerSink(Deliveries deliveries, ItemScanner scanner) {
         FastThreadLocal<byte[]> bytes = new FastThreadLocal<>() {
             @Override
             protected byte[] initialValue() {

@@ -1,5 +1,6 @@
 package io.edamame.bench.danmaku;
 
+import io.edamame.bench.support.WsClient;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -45,7 +46,7 @@ final class JdkViewers implements AutoCloseable {
                     if (failure != null) {
                         Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                                 ? failure.getCause() : failure;
-                        connections.failed(link, NettyClient.describe(cause));
+                        connections.failed(link, WsClient.describe(cause));
                     } else {
                         sockets.add(socket);
                     }
@@ -132,9 +133,9 @@ final class JdkViewers implements AutoCloseable {
         @Override
         public void onError(WebSocket socket, Throwable error) {
             if (link.state == Link.State.CONNECTING) {
-                connections.failed(link, NettyClient.describe(error));
+                connections.failed(link, WsClient.describe(error));
             } else {
-                connections.closed(link, Connections.ABNORMAL, NettyClient.describe(error));
+                connections.closed(link, WsClient.ABNORMAL, WsClient.describe(error));
             }
         }
     }

@@ -1,6 +1,8 @@
 package io.edamame.bench.danmaku;
 
+import io.edamame.bench.support.WsClient;
 import io.netty.channel.Channel;
+import io.netty.channel.group.ChannelGroup;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +48,7 @@ final class Publishers {
     private volatile boolean stopped;
     private Thread clock;
 
-    Publishers(NettyClient client, URI base, List<String> tokens, Plan plan, String tag) {
+    Publishers(WsClient client, ChannelGroup group, URI base, List<String> tokens, Plan plan, String tag) {
         this.plan = plan;
         this.tag = tag;
         this.links = new Link[tokens.size()];
@@ -56,7 +58,7 @@ final class Publishers {
         connections.expect(tokens.size());
         for (int i = 0; i < tokens.size(); i++) {
             links[i] = new Link(i, 0);
-            channels[i] = client.connect(withToken(base, tokens.get(i)), links[i], connections,
+            channels[i] = LinkListener.connect(client, withToken(base, tokens.get(i)), group, links[i], connections,
                     (link, buf, index, length, now) -> onFrame(buf.toString(index, length, StandardCharsets.UTF_8), now));
         }
     }
@@ -103,7 +105,7 @@ final class Publishers {
             sentNanos[k] = now;
             state.set(k, SENT);
             int sent = k;
-            NettyClient.sendText(channel, message(tag, k), f -> {
+            WsClient.send(channel, message(tag, k)).addListener(f -> {
                 if (!f.isSuccess()) {
                     state.compareAndSet(sent, SENT, FAILED);
                 }

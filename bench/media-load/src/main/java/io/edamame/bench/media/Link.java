@@ -1,5 +1,6 @@
 package io.edamame.bench.media;
 
+import io.edamame.bench.support.WsClient;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.util.concurrent.FastThreadLocal;
@@ -59,7 +60,7 @@ final class Link implements WsClient.Listener {
         CompletableFuture<Answer> answer = new CompletableFuture<>();
         Channel c = channel;
         if (c == null || closeCode != 0) {
-            answer.completeExceptionally(new Failure(closeCode != 0 ? "closed " + closeCode : "not open"));
+            answer.completeExceptionally(closeCode != 0 ? closedFailure() : new Failure("not open"));
             return answer;
         }
         pending.put(id, answer);
@@ -96,11 +97,17 @@ final class Link implements WsClient.Listener {
         }
     }
 
+    /** The same failure whether a request is made after the close or was waiting when it came. */
+    private Failure closedFailure() {
+        String reason = closeReason;
+        return new Failure("closed " + closeCode + (reason == null || reason.isEmpty() ? "" : " " + reason));
+    }
+
     @Override
     public void closed(int code, String reason) {
         closeReason = reason;
         closeCode = code;
-        Failure failure = new Failure("closed " + code + (reason == null || reason.isEmpty() ? "" : " " + reason));
+        Failure failure = closedFailure();
         open.completeExceptionally(failure);
         pending.values().forEach(answer -> answer.completeExceptionally(failure));
         pending.clear();

@@ -1,5 +1,7 @@
 package io.edamame.bench.media;
 
+import io.edamame.bench.support.CpuClock;
+import io.edamame.bench.support.WsClient;
 import io.netty.channel.group.ChannelGroup;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -71,6 +73,9 @@ public final class MediaLoad {
 
     private final Options options;
     private final PrintStream out;
+    /** A moderator's join answer lists everyone in the room, about 130 bytes each. */
+    static final int MAX_FRAME_BYTES = 16 << 20;
+
     private final CpuClock cpu;
     private final FakeStats.Control fake;
     private final CountDownLatch stop = new CountDownLatch(1);
@@ -125,7 +130,7 @@ public final class MediaLoad {
     /** The whole session; returns the measured runs (none if the host could not publish, or stopped). */
     List<RunResult> run() throws Exception {
         List<RunResult> results = new ArrayList<>();
-        try (WsClient client = new WsClient(options.threads)) {
+        try (WsClient client = new WsClient(options.threads, MAX_FRAME_BYTES)) {
             out.printf(Locale.ROOT, "media-load: %s, %s client, %d I/O threads%n", options.url, client.transport,
                     options.threads);
             ChannelGroup hostChannels = WsClient.newGroup();

@@ -1,5 +1,6 @@
 package io.edamame.bench.media;
 
+import io.edamame.bench.support.WsClient;
 import io.netty.channel.group.ChannelGroup;
 import java.net.URI;
 import java.util.concurrent.CompletableFuture;

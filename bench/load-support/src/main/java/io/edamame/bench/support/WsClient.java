@@ -1,4 +1,4 @@
-package io.edamame.bench.media;
+package io.edamame.bench.support;
 
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
@@ -35,15 +35,17 @@ import java.net.URI;
 import java.util.concurrent.TimeUnit;
 
 /**
- * WebSocket client connections on Netty (epoll where available), a fixed number of I/O threads for all
- * of them, as bench/danmaku-load does. Text frames are handed to the connection's {@link Listener} as
- * bytes, never decoded to strings. Each caller keeps its connections in a {@link ChannelGroup} of its
- * own, so that one run's viewers are closed without touching the host's connection.
+ * WebSocket client connections of the load tools, on Netty: epoll where available, a fixed number of I/O
+ * threads for all of them. Text frames are handed to the connection's {@link Listener} as bytes, never
+ * decoded to strings. Against a stand-in server this cost about 7.4 µs of tool CPU per received frame,
+ * the JDK's java.net.http client about 25 µs (BENCHMARKS.md); most of the 7.4 µs is the kernel's (the
+ * read, the ACK it sends, epoll wake-ups). Each caller keeps its connections in a {@link ChannelGroup}
+ * of its own, so that one run's viewers are closed without touching other connections.
  */
-final class WsClient implements AutoCloseable {
+public final class WsClient implements AutoCloseable {
 
     /** Events of one connection, called on its I/O thread one after another. */
-    interface Listener {
+    public interface Listener {
         void opened(Channel channel, long nowNanos);
 
         /** A text frame's payload, {@code length} bytes at {@code index} of {@code buf}; must not keep {@code buf}. */
@@ -57,9 +59,7 @@ final class WsClient implements AutoCloseable {
     }
 
     /** No close frame: the connection was lost (RFC 6455's 1006, never sent on the wire). */
-    static final int ABNORMAL = 1006;
-    /** A viewer's join answer lists everyone in the room: about 130 bytes each. */
-    static final int MAX_FRAME = 16 << 20;
+    public static final int ABNORMAL = 1006;
 
     static {
         // The leak detector samples buffers with stack traces; it costs CPU on every read.
@@ -68,9 +68,13 @@ final class WsClient implements AutoCloseable {
 
     private final EventLoopGroup group;
     private final Class<? extends SocketChannel> channelClass;
-    final String transport;
+    private final int maxFrameBytes;
+    /** {@code netty-epoll} or {@code netty-nio}, for the reports. */
+    public final String transport;
 
-    WsClient(int threads) {
+    /** @param maxFrameBytes the largest message the server may send, in bytes */
+    public WsClient(int threads, int maxFrameBytes) {
+        this.maxFrameBytes = maxFrameBytes;
         if (Epoll.isAvailable()) {
             group = new EpollEventLoopGroup(threads);
             channelClass = EpollSocketChannel.class;
@@ -82,12 +86,12 @@ final class WsClient implements AutoCloseable {
         }
     }
 
-    static ChannelGroup newGroup() {
+    public static ChannelGroup newGroup() {
         return new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     }
 
     /** Opens a WebSocket to {@code uri}, added to {@code channels}; the outcome goes to {@code listener}. */
-    void connect(URI uri, ChannelGroup channels, Listener listener) {
+    public Channel connect(URI uri, ChannelGroup channels, Listener listener) {
         ChannelHandler[] handlers = handlers(uri, listener);
         Bootstrap bootstrap = new Bootstrap().group(group).channel(channelClass)
                 .option(ChannelOption.TCP_NODELAY, true)
@@ -106,28 +110,30 @@ final class WsClient implements AutoCloseable {
                 listener.failed(describe(f.cause()));
             }
         });
+        return connecting.channel();
     }
 
-    static void send(Channel channel, String text) {
-        channel.writeAndFlush(new TextWebSocketFrame(text));
+    public static ChannelFuture send(Channel channel, String text) {
+        return channel.writeAndFlush(new TextWebSocketFrame(text));
     }
 
-    private static ChannelHandler[] handlers(URI uri, Listener listener) {
+    private ChannelHandler[] handlers(URI uri, Listener listener) {
         WebSocketClientProtocolConfig config = WebSocketClientProtocolConfig.newBuilder()
                 .webSocketUri(uri)
                 .version(WebSocketVersion.V13)
                 .allowExtensions(false)
-                .maxFramePayloadLength(MAX_FRAME)
+                .maxFramePayloadLength(maxFrameBytes)
+                // No permessage-deflate: the benchmarks measure the server, not compression.
                 // Close frames reach the handler below, which records their code.
                 .handleCloseFrames(false)
                 .dropPongFrames(true)
                 .handshakeTimeoutMillis(30_000)
-                // Frames are parsed as bytes by Jackson, which checks what it reads.
+                // Frames are read as bytes; validating UTF-8 would read every byte of every frame.
                 .withUTF8Validator(false)
                 .sendCloseFrame(null)
                 .build();
         return new ChannelHandler[] {new HttpClientCodec(), new HttpObjectAggregator(16 * 1024),
-                new WebSocketClientProtocolHandler(config), new WebSocketFrameAggregator(MAX_FRAME),
+                new WebSocketClientProtocolHandler(config), new WebSocketFrameAggregator(maxFrameBytes),
                 new ListenerHandler(listener)};
     }
 
@@ -135,7 +141,7 @@ final class WsClient implements AutoCloseable {
      * Leaves properly: a close frame (1000) to every connection of {@code channels}, a wait of up to
      * {@code seconds} for the server to answer and close, then closes what is left.
      */
-    static void closeAll(ChannelGroup channels, long seconds) {
+    public static void closeAll(ChannelGroup channels, long seconds) {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         channels.writeAndFlush(new CloseWebSocketFrame(1000, null)).awaitUninterruptibly(seconds, TimeUnit.SECONDS);
         while (!channels.isEmpty() && System.nanoTime() < deadline) {
@@ -154,16 +160,17 @@ final class WsClient implements AutoCloseable {
         group.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
     }
 
-    static String describe(Throwable cause) {
+    /** A failure as the reports group it: the handshake's HTTP status, or the exception's kind and message. */
+    public static String describe(Throwable cause) {
         if (cause instanceof WebSocketClientHandshakeException handshake && handshake.response() != null) {
-            return "handshake HTTP " + handshake.response().status().code();
+            return "handshake answered HTTP " + handshake.response().status();
         }
         String message = cause.getMessage();
         // Netty's connect errors name the address and port; keep the kind so that reasons group.
         if (message != null && message.contains(": /")) {
             message = message.substring(0, message.indexOf(": /"));
         }
-        return cause.getClass().getSimpleName() + (message == null ? "" : " " + message);
+        return cause.getClass().getSimpleName() + (message == null ? "" : ": " + message);
     }
 
     private static final class ListenerHandler extends ChannelInboundHandlerAdapter {

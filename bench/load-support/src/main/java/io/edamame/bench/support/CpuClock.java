@@ -1,4 +1,4 @@
-package io.edamame.bench.danmaku;
+package io.edamame.bench.support;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -6,25 +6,25 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * CPU time from /proc, in clock ticks: of a process (all its threads, user + system), and of the whole
- * machine (every core, busy only). The server's CPU seconds turn deliveries into deliveries per server
- * CPU-second, which stays comparable although the tool shares the machine; the tool's own and the rest
- * of the machine's show whether something else took the cores during a run.
+ * CPU time from /proc, in clock ticks: of a process (all its threads, user + system) and of the whole
+ * machine (every core, busy only). The server's (and a fake's) and the load tool's own CPU seconds over
+ * a run show who used the two cores, and whether something else took them; the server's turn work done
+ * into work per server CPU-second, which stays comparable although the tool shares the machine.
  */
-final class CpuClock {
+public final class CpuClock {
 
     private final long ticksPerSecond;
 
-    CpuClock(long ticksPerSecond) {
+    public CpuClock(long ticksPerSecond) {
         this.ticksPerSecond = ticksPerSecond;
     }
 
-    double seconds(long ticks) {
+    public double seconds(long ticks) {
         return (double) ticks / ticksPerSecond;
     }
 
     /** utime + stime of process {@code pid} ("self" for this one), or -1 if it is gone. */
-    long processTicks(String pid) {
+    public long processTicks(String pid) {
         try {
             return parseProcessTicks(Files.readString(Path.of("/proc", pid, "stat")));
         } catch (IOException e) {
@@ -33,7 +33,7 @@ final class CpuClock {
     }
 
     /** Busy ticks of all cores: user, nice, system, irq, softirq and steal (guest time is in user). */
-    long machineBusyTicks() {
+    public long machineBusyTicks() {
         try {
             return parseMachineBusyTicks(Files.readString(Path.of("/proc/stat")));
         } catch (IOException e) {
