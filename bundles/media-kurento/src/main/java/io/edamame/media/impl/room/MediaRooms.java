@@ -301,7 +301,7 @@ public class MediaRooms implements EventHandler, MediaServerListener, RoomServic
             return;
         }
         Long size = localPath(recording.uri()).filter(Files::isRegularFile).map(MediaRooms::sizeOf).orElse(null);
-        store.finish(recordingId, status, clock.instant(), size, error);
+        store.finish(recording, status, clock.instant(), size, error);
         if (status != RecordingStatus.FAILED) {
             events.postEvent(new Event(MediaEvents.RECORDING_READY, Map.of(
                     EdamameEvents.TENANT_ID, room.tenantId(),

@@ -85,13 +85,12 @@ public class MediaStore {
         });
     }
 
-    /** Closes a segment that is still {@code RECORDING}; a closed one is left as it is. */
-    public void finish(long id, RecordingStatus status, Instant endedAt, Long sizeBytes, String error) {
-        Optional<Recording> found = find(id);
-        if (found.isEmpty() || found.get().status() != RecordingStatus.RECORDING) {
-            return;
-        }
-        long durationMs = Math.max(0, endedAt.toEpochMilli() - found.get().startedAt().toEpochMilli());
+    /**
+     * Closes a segment that is still {@code RECORDING}, as read by the caller; one closed meanwhile is
+     * left as it is.
+     */
+    public void finish(Recording recording, RecordingStatus status, Instant endedAt, Long sizeBytes, String error) {
+        long durationMs = Math.max(0, endedAt.toEpochMilli() - recording.startedAt().toEpochMilli());
         update("UPDATE media_recording SET status = ?, ended_at = ?, duration_ms = ?, size_bytes = ?, error = ? "
                 + "WHERE id = ? AND status = 'RECORDING'", statement -> {
             statement.setString(1, status.name());
@@ -99,7 +98,7 @@ public class MediaStore {
             statement.setLong(3, durationMs);
             setLong(statement, 4, sizeBytes);
             statement.setString(5, error == null ? null : error.substring(0, Math.min(error.length(), 500)));
-            statement.setLong(6, id);
+            statement.setLong(6, recording.id());
         });
     }
 

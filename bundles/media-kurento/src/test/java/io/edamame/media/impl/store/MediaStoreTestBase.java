@@ -33,6 +33,10 @@ abstract class MediaStoreTestBase extends DatabaseTest {
         }
     }
 
+    private void finish(long id, RecordingStatus status, Instant endedAt, Long sizeBytes, String error) {
+        store.finish(store.find(id).orElseThrow(), status, endedAt, sizeBytes, error);
+    }
+
     @Test
     void segmentsAreNumberedPerRoomAndFinishedOnce() {
         long room = ROOMS.incrementAndGet();
@@ -42,8 +46,8 @@ abstract class MediaStoreTestBase extends DatabaseTest {
         assertEquals(2, store.nextSegment(1, room));
         assertEquals(1, store.nextSegment(2, room), "numbered per tenant and room");
 
-        store.finish(first, RecordingStatus.INTERRUPTED, T0.plusSeconds(90), 12_345L, "media server lost");
-        store.finish(first, RecordingStatus.FINALISED, T0.plusSeconds(300), 1L, null);
+        finish(first, RecordingStatus.INTERRUPTED, T0.plusSeconds(90), 12_345L, "media server lost");
+        finish(first, RecordingStatus.FINALISED, T0.plusSeconds(300), 1L, null);
         Recording finished = store.find(first).orElseThrow();
         assertEquals(RecordingStatus.INTERRUPTED, finished.status(), "a closed segment is not closed again");
         assertEquals(90_000L, finished.durationMs());
@@ -53,7 +57,7 @@ abstract class MediaStoreTestBase extends DatabaseTest {
         assertTrue(finished.uri().endsWith(first + ".webm"));
 
         long second = store.begin(1, room, 2, "WEBM", T0.plusSeconds(95), "node-a");
-        store.finish(second, RecordingStatus.FAILED, T0.plusSeconds(95), null, "x".repeat(900));
+        finish(second, RecordingStatus.FAILED, T0.plusSeconds(95), null, "x".repeat(900));
         List<Recording> segments = store.forRoom(1, room);
         assertEquals(List.of(1, 2), segments.stream().map(Recording::segment).toList());
         assertNull(segments.get(1).sizeBytes());
@@ -66,7 +70,7 @@ abstract class MediaStoreTestBase extends DatabaseTest {
         long mine = store.begin(3, room, 1, "WEBM_AUDIO_ONLY", T0, "node-" + room);
         store.begin(3, room + 1000, 1, "WEBM", T0, "other-" + room);
         assertEquals(List.of(mine), store.recordingOn("node-" + room).stream().map(Recording::id).toList());
-        store.finish(mine, RecordingStatus.INTERRUPTED, T0.plusSeconds(1), null, "node restarted");
+        finish(mine, RecordingStatus.INTERRUPTED, T0.plusSeconds(1), null, "node restarted");
         assertTrue(store.recordingOn("node-" + room).isEmpty());
     }
 }
