@@ -46,7 +46,6 @@ final class DanmakuClient implements AutoCloseable {
     /** Completed when this client may answer the server's close; at once unless the client lingers. */
     private final CompletableFuture<Void> closeReply = new CompletableFuture<>();
     /** Fragments of the text message being received; the listener's thread only. */
-    private final StringBuilder partial = new StringBuilder();
     private volatile WebSocket socket;
 
     private DanmakuClient(String name, boolean lingers) {
@@ -75,7 +74,7 @@ final class DanmakuClient implements AutoCloseable {
     static DanmakuClient connect(String name, URI uri, boolean lingers) throws Exception {
         DanmakuClient client = new DanmakuClient(name, lingers);
         client.socket = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
-                .buildAsync(uri, client.new Listener()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                .buildAsync(uri, new TextMessages(client.new Receiver())).get(WAIT.toSeconds(), TimeUnit.SECONDS);
         return client;
     }
 
@@ -261,26 +260,10 @@ final class DanmakuClient implements AutoCloseable {
         return name;
     }
 
-    private final class Listener implements WebSocket.Listener {
+    private final class Receiver implements TextMessages.Receiver {
 
         @Override
-        public void onOpen(WebSocket webSocket) {
-            webSocket.request(1);
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                String text = partial.toString();
-                partial.setLength(0);
-                received(text);
-            }
-            webSocket.request(1);
-            return null;
-        }
-
-        private void received(String text) {
+        public void message(String text) {
             JsonNode frame;
             try {
                 frame = JSON.readTree(text);
@@ -297,13 +280,13 @@ final class DanmakuClient implements AutoCloseable {
         }
 
         @Override
-        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        public CompletionStage<?> closed(int statusCode, String reason) {
             closed.complete(new Closed(statusCode, reason));
             return closeReply;
         }
 
         @Override
-        public void onError(WebSocket webSocket, Throwable error) {
+        public void failed(Throwable error) {
             closed.complete(new Closed(-1, error.toString()));
         }
     }

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -32,12 +31,11 @@ final class KmsObjects implements AutoCloseable {
 
     private final Map<Long, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
-    private final StringBuilder partial = new StringBuilder();
     private final WebSocket socket;
     private volatile String sessionId;
 
     private KmsObjects(URI kms) throws Exception {
-        socket = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5)).buildAsync(kms, new Listener())
+        socket = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5)).buildAsync(kms, new TextMessages(new Receiver()))
                 .get(WAIT.toSeconds(), TimeUnit.SECONDS);
     }
 
@@ -126,36 +124,23 @@ final class KmsObjects implements AutoCloseable {
         }
     }
 
-    private final class Listener implements WebSocket.Listener {
+    private final class Receiver implements TextMessages.Receiver {
 
         @Override
-        public void onOpen(WebSocket webSocket) {
-            webSocket.request(1);
-        }
-
-        @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                String text = partial.toString();
-                partial.setLength(0);
-                try {
-                    JsonNode frame = JSON.readTree(text);
-                    CompletableFuture<JsonNode> answer = frame.has("id")
-                            ? pending.remove(frame.get("id").asLong()) : null;
-                    if (answer != null) {
-                        answer.complete(frame);
-                    }
-                } catch (Exception e) {
-                    pending.values().forEach(p -> p.completeExceptionally(e));
+        public void message(String text) {
+            try {
+                JsonNode frame = JSON.readTree(text);
+                CompletableFuture<JsonNode> answer = frame.has("id") ? pending.remove(frame.get("id").asLong()) : null;
+                if (answer != null) {
+                    answer.complete(frame);
                 }
+            } catch (Exception e) {
+                pending.values().forEach(p -> p.completeExceptionally(e));
             }
-            webSocket.request(1);
-            return null;
         }
 
         @Override
-        public void onError(WebSocket webSocket, Throwable error) {
+        public void failed(Throwable error) {
             pending.values().forEach(p -> p.completeExceptionally(error));
         }
     }

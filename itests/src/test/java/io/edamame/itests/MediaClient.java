@@ -50,7 +50,6 @@ final class MediaClient implements AutoCloseable {
     private final List<JsonNode> received = new ArrayList<>();
     private final CompletableFuture<Closed> closed = new CompletableFuture<>();
     /** Fragments of the text message being received; the listener's thread only. */
-    private final StringBuilder partial = new StringBuilder();
     private volatile WebSocket socket;
     /** The participant id {@link #join} answered. */
     private volatile String participantId;
@@ -70,7 +69,7 @@ final class MediaClient implements AutoCloseable {
     static MediaClient connect(String name, URI uri) throws Exception {
         MediaClient client = new MediaClient(name);
         client.socket = HTTP.newWebSocketBuilder().connectTimeout(Duration.ofSeconds(5))
-                .buildAsync(uri, client.new Listener()).get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                .buildAsync(uri, new TextMessages(client.new Receiver())).get(WAIT.toSeconds(), TimeUnit.SECONDS);
         return client;
     }
 
@@ -310,33 +309,21 @@ final class MediaClient implements AutoCloseable {
         notifyAll();
     }
 
-    private final class Listener implements WebSocket.Listener {
+    private final class Receiver implements TextMessages.Receiver {
 
         @Override
-        public void onOpen(WebSocket webSocket) {
-            webSocket.request(1);
+        public void message(String text) {
+            onFrame(text);
         }
 
         @Override
-        public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            partial.append(data);
-            if (last) {
-                String text = partial.toString();
-                partial.setLength(0);
-                onFrame(text);
-            }
-            webSocket.request(1);
-            return null;
-        }
-
-        @Override
-        public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+        public CompletionStage<?> closed(int statusCode, String reason) {
             ended(new Closed(statusCode, reason));
             return null;
         }
 
         @Override
-        public void onError(WebSocket webSocket, Throwable error) {
+        public void failed(Throwable error) {
             ended(new Closed(-1, error.toString()));
         }
     }
