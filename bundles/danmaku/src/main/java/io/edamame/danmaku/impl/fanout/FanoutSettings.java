@@ -7,7 +7,7 @@ package io.edamame.danmaku.impl.fanout;
  * @param viewerQueueFrames frames that may wait behind a viewer's write in flight before its oldest
  *        danmaku are dropped
  * @param stalledMillis how long a viewer may go without completing a write before it is closed with
- *        {@link ViewerChannel#CLOSE_TOO_SLOW}
+ *        {@link io.edamame.core.api.SocketCloseCodes#TOO_SLOW}
  * @param onlineEveryMillis how often the online count is sent, if it changed
  */
 public record FanoutSettings(long tickMillis, int viewerQueueFrames, long stalledMillis, long onlineEveryMillis) {

@@ -1,5 +1,6 @@
 package io.edamame.danmaku.impl.fanout;
 
+import io.edamame.core.api.SocketCloseCodes;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -173,8 +174,8 @@ final class RoomFanout {
                 remove(viewer, ViewerChannel.CLOSE_SEND_FAILED, "send failed");
             } else if (viewer.stalled(now, settings.stalledMillis())) {
                 LOG.info("ROOM {}: viewer {} too slow, closed with {} after {} dropped danmaku", key, viewer.id(),
-                        ViewerChannel.CLOSE_TOO_SLOW, viewer.dropped());
-                remove(viewer, ViewerChannel.CLOSE_TOO_SLOW, "too slow");
+                        SocketCloseCodes.TOO_SLOW, viewer.dropped());
+                remove(viewer, SocketCloseCodes.TOO_SLOW, "too slow");
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.edamame.danmaku.impl.fanout;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.edamame.core.api.SocketCloseCodes;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -44,9 +45,9 @@ import org.slf4j.LoggerFactory;
  *     (or a new one), never in one that is gone.</li>
  * </ul>
  *
- * <p>Close codes: {@link ViewerChannel#CLOSE_TOO_SLOW} (4408) after {@code stalled.millis} without a
+ * <p>Close codes: {@link SocketCloseCodes#TOO_SLOW} (4408) after {@code stalled.millis} without a
  * completed write, {@link ViewerChannel#CLOSE_SEND_FAILED} (1011) after a failed write,
- * {@link ViewerChannel#CLOSE_RESTARTING} (1012) for every viewer when the component stops.
+ * {@link SocketCloseCodes#RESTARTING} (1012) for every viewer when the component stops.
  */
 @Component(service = RoomFanouts.class, configurationPid = RoomFanouts.PID)
 @Designate(ocd = RoomFanouts.Config.class)
@@ -146,7 +147,7 @@ public class RoomFanouts {
 
     void closeAll() {
         for (RoomFanout room : rooms.values()) {
-            room.closeAll(ViewerChannel.CLOSE_RESTARTING, "restarting");
+            room.closeAll(SocketCloseCodes.RESTARTING, "restarting");
         }
         rooms.clear();
     }

@@ -1,6 +1,5 @@
 package io.edamame.danmaku.impl.fanout;
 
-import io.edamame.core.api.SocketCloseCodes;
 import java.util.function.Consumer;
 
 /**
@@ -15,18 +14,8 @@ import java.util.function.Consumer;
  */
 public interface ViewerChannel {
 
-    /**
-     * Close code for a viewer that read too slowly: it completed no write for the configured stall
-     * time. In the application range of RFC 6455 (4000–4999), after HTTP 408 Request Timeout.
-     * Clients may reconnect, and then miss what they did not read.
-     */
-    int CLOSE_TOO_SLOW = SocketCloseCodes.TOO_SLOW;
-
     /** Close code after a failed write (RFC 6455 1011, internal error): the connection is unusable. */
     int CLOSE_SEND_FAILED = 1011;
-
-    /** Close code when the engine stops, e.g. for a bundle upgrade (RFC 6455 1012): clients reconnect. */
-    int CLOSE_RESTARTING = SocketCloseCodes.RESTARTING;
 
     /** Unique among the viewers of one room for as long as it is connected; names it in logs. */
     String id();

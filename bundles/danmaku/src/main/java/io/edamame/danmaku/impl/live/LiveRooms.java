@@ -1,11 +1,11 @@
 package io.edamame.danmaku.impl.live;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.edamame.core.api.SocketCloseCodes;
 import io.edamame.core.api.EdamameEvents;
 import io.edamame.core.api.Room;
 import io.edamame.core.api.RoomService;
 import io.edamame.core.api.RoomStatus;
+import io.edamame.core.api.SocketCloseCodes;
 import io.edamame.core.api.TenantStatus;
 import io.edamame.danmaku.impl.DanmakuPlugin;
 import io.edamame.danmaku.impl.fanout.FanoutItem;

@@ -2,6 +2,7 @@ package io.edamame.danmaku.impl.ws;
 
 import io.edamame.core.api.Caller;
 import io.edamame.core.api.RoomSocketGate;
+import io.edamame.core.api.SocketCloseCodes;
 import io.edamame.danmaku.impl.fanout.RoomKey;
 import io.edamame.danmaku.impl.fanout.ViewerChannel;
 import io.edamame.danmaku.impl.live.LiveViewer;
@@ -89,7 +90,7 @@ final class DanmakuConnection implements ViewerChannel, LiveViewer {
             overflow = ++answersQueued > MAX_QUEUED_ANSWERS;
         }
         if (overflow) {
-            close(ViewerChannel.CLOSE_TOO_SLOW, "too slow");
+            close(SocketCloseCodes.TOO_SLOW, "too slow");
             return;
         }
         enqueue(new Outgoing(frame, null));

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.edamame.core.api.SocketCloseCodes;
 import io.edamame.core.api.AccessDecision;
 import io.edamame.core.api.AccessPurpose;
 import io.edamame.core.api.AccessRequest;
@@ -14,9 +13,10 @@ import io.edamame.core.api.EdamameException;
 import io.edamame.core.api.ErrorCode;
 import io.edamame.core.api.PluginRegistry;
 import io.edamame.core.api.RoomAccessService;
-import io.edamame.core.api.RoomSocketGate;
 import io.edamame.core.api.RoomSocketGate.Admission;
+import io.edamame.core.api.RoomSocketGate;
 import io.edamame.core.api.RoomStatus;
+import io.edamame.core.api.SocketCloseCodes;
 import io.edamame.core.api.TenantRole;
 import io.edamame.core.api.User;
 import io.edamame.core.api.UserService;
@@ -30,7 +30,6 @@ import io.edamame.danmaku.impl.fanout.FanoutItem;
 import io.edamame.danmaku.impl.fanout.RoomFanouts;
 import io.edamame.danmaku.impl.fanout.RoomKey;
 import io.edamame.danmaku.impl.fanout.RoomSeed;
-import io.edamame.danmaku.impl.fanout.ViewerChannel;
 import io.edamame.danmaku.impl.live.BusMessage;
 import io.edamame.danmaku.impl.live.LiveRooms;
 import io.edamame.danmaku.impl.live.RoomState;
@@ -114,11 +113,14 @@ public class DanmakuEndpoint {
         this.history = history;
     }
 
-    /** Closes every connection with 1012 before the endpoint goes, so that clients reconnect. */
+    /**
+     * Closes what is still open with 1012 so that clients reconnect. Pax Web usually stops the WebSocket
+     * context first (its clients then get 1001), since the service is unregistered before this runs.
+     */
     @Deactivate
     void deactivate() {
         for (DanmakuConnection connection : List.copyOf(open)) {
-            connection.close(ViewerChannel.CLOSE_RESTARTING, "restarting");
+            connection.close(SocketCloseCodes.RESTARTING, "restarting");
         }
     }
 

@@ -1,19 +1,19 @@
 package io.edamame.danmaku.impl.fanout;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertSame;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
+import io.edamame.core.api.SocketCloseCodes;
 import io.edamame.danmaku.api.DanmakuMode;
 import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class RoomFanoutsTest {
 
@@ -220,7 +220,7 @@ class RoomFanoutsTest {
         now.addAndGet(SETTINGS.stalledMillis());
         tick();
 
-        assertEquals(ViewerChannel.CLOSE_TOO_SLOW, stalled.closeCode());
+        assertEquals(SocketCloseCodes.TOO_SLOW, stalled.closeCode());
         assertEquals(4408, stalled.closeCode());
         assertEquals("too slow", stalled.closeReason());
         assertEquals(1, fanouts.viewerCount(ROOM));
@@ -379,8 +379,8 @@ class RoomFanoutsTest {
 
         fanouts.closeAll();
 
-        assertEquals(ViewerChannel.CLOSE_RESTARTING, a.closeCode());
-        assertEquals(ViewerChannel.CLOSE_RESTARTING, b.closeCode());
+        assertEquals(SocketCloseCodes.RESTARTING, a.closeCode());
+        assertEquals(SocketCloseCodes.RESTARTING, b.closeCode());
         assertEquals(0, fanouts.roomCount());
     }
 

@@ -1,12 +1,12 @@
 package io.edamame.media.impl.room;
 
-import io.edamame.core.api.SocketCloseCodes;
 import io.edamame.core.api.CoreErrorCode;
 import io.edamame.core.api.EdamameEvents;
 import io.edamame.core.api.EdamameException;
 import io.edamame.core.api.PluginRegistry;
 import io.edamame.core.api.Room;
 import io.edamame.core.api.RoomService;
+import io.edamame.core.api.SocketCloseCodes;
 import io.edamame.core.api.TenantStatus;
 import io.edamame.media.api.MediaEvents;
 import io.edamame.media.api.MediaSettings;

@@ -2,9 +2,9 @@ package io.edamame.media.impl.ws;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.edamame.core.api.SocketCloseCodes;
 import io.edamame.core.api.Caller;
 import io.edamame.core.api.RoomSocketGate;
+import io.edamame.core.api.SocketCloseCodes;
 import io.edamame.media.impl.room.MediaRoom;
 import io.edamame.media.impl.room.Notification;
 import io.edamame.media.impl.room.RoomKey;
