@@ -31,6 +31,11 @@ public interface Plugin {
      * "properties":{name:{"type":"string|integer|number|boolean|array", "default", "minimum",
      * "maximum", "maxLength", "enum", "description", "secret"}}, "required":[...]}}. Settings are checked
      * against it before they are saved; unknown keys are refused.
+     *
+     * <p>A setting marked {@code "secret": true} (of any type) is never returned by the REST API, which only
+     * names the secrets that are set, and it is stored encrypted with the platform's key (PID
+     * {@code io.edamame.core.secrets}). {@link PluginRegistry#settings} and {@link #onEnabled} receive it
+     * decrypted.
      */
     Map<String, Object> settingsSchema();
 

@@ -11,11 +11,14 @@ import io.edamame.core.impl.persistence.CoreSchema;
 import io.edamame.core.impl.persistence.LiquibaseMigrations;
 import io.edamame.core.impl.plugin.PluginRegistryImpl;
 import io.edamame.core.impl.room.RoomServiceImpl;
+import io.edamame.core.impl.secrets.SecretCipher;
 import io.edamame.core.impl.tenant.TenantServiceImpl;
 import io.edamame.core.impl.user.UserServiceImpl;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -32,7 +35,7 @@ import liquibase.ui.LoggerUIService;
 /**
  * The core's services wired by hand on a database, as Declarative Services wires them in Karaf: the
  * schema migrated by Liquibase, the {@code edamame-core} persistence unit on the given datasource, a
- * fixed clock and an EventAdmin that records what is posted.
+ * fixed clock, a fixed key for secret settings and an EventAdmin that records what is posted.
  */
 public final class CoreServices implements AutoCloseable {
 
@@ -43,6 +46,9 @@ public final class CoreServices implements AutoCloseable {
     public static final String ADMIN_USERNAME = "admin";
     public static final String ADMIN_PASSWORD = "admin-password";
     public static final String MEMBER_PASSWORD = "member-password";
+    /** The key that encrypts secret settings ({@code secrets.key}): Base64 of 32 bytes. */
+    public static final String SECRETS_KEY = Base64.getEncoder()
+            .encodeToString("core-tests-secret-settings-key!!".getBytes(StandardCharsets.US_ASCII));
 
     /** Liquibase and Hibernate log through java.util.logging; held here so the levels stick. */
     private static final List<Logger> QUIET_LOGGERS = Stream.of("liquibase", "org.hibernate")
@@ -57,6 +63,7 @@ public final class CoreServices implements AutoCloseable {
     public final TenantServiceImpl tenants;
     public final UserServiceImpl users;
     public final RoomServiceImpl rooms;
+    public final SecretCipher secrets = new SecretCipher(SECRETS_KEY);
     public final PluginRegistryImpl plugins;
 
     private final CoreEvents coreEvents = new CoreEvents(events);
@@ -99,7 +106,12 @@ public final class CoreServices implements AutoCloseable {
 
     /** Another plugin registry on the same database, with no plugin installed and an empty cache. */
     public PluginRegistryImpl newPluginRegistry() {
-        return new PluginRegistryImpl(db, tenants, coreEvents);
+        return newPluginRegistry(secrets);
+    }
+
+    /** {@link #newPluginRegistry()} with other secrets keys, as another node or after a rotation would have. */
+    public PluginRegistryImpl newPluginRegistry(SecretCipher secrets) {
+        return new PluginRegistryImpl(db, tenants, coreEvents, secrets);
     }
 
     /** A new tenant with a unique slug and its admin {@value #ADMIN_USERNAME}. */

@@ -17,6 +17,7 @@ import io.edamame.core.impl.persistence.CoreEvents;
 import io.edamame.core.impl.persistence.PluginSwitchEntity;
 import io.edamame.core.impl.persistence.Rules;
 import io.edamame.core.impl.persistence.TtlCache;
+import io.edamame.core.impl.secrets.SecretCipher;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -37,6 +38,11 @@ import org.slf4j.LoggerFactory;
  * Installed plugins (whiteboard of {@link Plugin} services) and each tenant's switches. Switches live
  * in the database and outlive the plugin bundles; reads come from a per-tenant cache that this node
  * updates on every change, so a switch takes effect on the next request.
+ *
+ * <p>Secret settings are encrypted just before they are written and decrypted when a tenant's switches
+ * are loaded ({@link SecretSettings}); plugins only ever see them decrypted. Every write encrypts all of
+ * a plugin's secrets afresh with the current key: rows written before settings were encrypted, and values
+ * encrypted with a previous key, are brought up to date by their next write.
  */
 @Component(service = PluginRegistry.class)
 public class PluginRegistryImpl implements PluginRegistry {
@@ -49,8 +55,11 @@ public class PluginRegistryImpl implements PluginRegistry {
     /** The size of the settings column. */
     private static final int MAX_SETTINGS_CHARS = 16_000;
 
-    /** One tenant's saved switch of a plugin. */
-    record Switch(boolean enabled, Map<String, Object> settings) {
+    /**
+     * One tenant's saved switch of a plugin, its settings decrypted. Values that could not be decrypted are
+     * kept as stored, so that a missing key does not lose them on the next write.
+     */
+    record Switch(boolean enabled, Map<String, Object> settings, Map<String, String> undecryptable) {
     }
 
     private static final Pattern PLUGIN_ID = Pattern.compile(Rules.PLUGIN_ID_PATTERN);
@@ -61,14 +70,16 @@ public class PluginRegistryImpl implements PluginRegistry {
     private final CoreDatabase db;
     private final TenantService tenants;
     private final CoreEvents events;
+    private final SecretSettings secrets;
     private final Clock clock = Clock.systemUTC();
 
     @Activate
     public PluginRegistryImpl(@Reference CoreDatabase db, @Reference TenantService tenants,
-                              @Reference CoreEvents events) {
+                              @Reference CoreEvents events, @Reference SecretCipher cipher) {
         this.db = db;
         this.tenants = tenants;
         this.events = events;
+        this.secrets = new SecretSettings(cipher, json);
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -157,10 +168,19 @@ public class PluginRegistryImpl implements PluginRegistry {
             }
             plugin.validateSettings(schema.withDefaults(next));
         }
-        String settingsJson = toJson(next);
+        Map<String, Object> encrypted = secrets.encrypt(tenantId, pluginId, schema, next);
+        if (before != null) {
+            before.undecryptable().forEach((name, value) -> {
+                // Kept as long as the setting would be kept if it had been read: the right key may come back.
+                if (settings == null || (schema.isSecret(name) && !settings.containsKey(name))) {
+                    encrypted.put(name, value);
+                }
+            });
+        }
+        String settingsJson = toJson(encrypted);
         if (settingsJson.length() > MAX_SETTINGS_CHARS) {
             throw new EdamameException(CoreErrorCode.INVALID_SETTINGS,
-                    "Settings must be at most " + MAX_SETTINGS_CHARS + " characters of JSON");
+                    "Settings must be at most " + MAX_SETTINGS_CHARS + " characters of JSON, secrets encrypted");
         }
         db.writeVoid(em -> {
             PluginSwitchEntity entity = em.find(PluginSwitchEntity.class, new PluginSwitchEntity.Key(tenantId, pluginId));
@@ -217,7 +237,10 @@ public class PluginRegistryImpl implements PluginRegistry {
             Map<String, Switch> result = new HashMap<>();
             for (PluginSwitchEntity entity : em.createQuery("select s from PluginSwitchEntity s where s.tenantId = :t",
                     PluginSwitchEntity.class).setParameter("t", id).getResultList()) {
-                result.put(entity.getPluginId(), new Switch(entity.isEnabled(), fromJson(entity.getSettingsJson())));
+                SecretSettings.Decrypted settings = secrets.decrypt(id, entity.getPluginId(),
+                        fromJson(entity.getSettingsJson()));
+                result.put(entity.getPluginId(),
+                        new Switch(entity.isEnabled(), settings.settings(), settings.undecryptable()));
             }
             return Map.copyOf(result);
         }));

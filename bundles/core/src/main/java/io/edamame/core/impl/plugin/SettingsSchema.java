@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Checks a plugin's per-tenant settings against the JSON-schema-like description the plugin gives
@@ -124,22 +125,37 @@ public final class SettingsSchema {
         return result;
     }
 
+    /** The description of one setting, if the schema names it. */
+    public Optional<Map<String, Object>> property(String name) {
+        return Optional.ofNullable(properties().get(name));
+    }
+
+    /** Whether the schema marks the setting {@code "secret": true}. */
+    public boolean isSecret(String name) {
+        return property(name).map(property -> Boolean.TRUE.equals(property.get("secret"))).orElse(false);
+    }
+
     /** {@code settings} without the values of properties marked {@code "secret": true}. */
     public Map<String, Object> redacted(Map<String, Object> settings) {
         Map<String, Object> result = new LinkedHashMap<>(settings);
-        properties().forEach((name, property) -> {
-            if (Boolean.TRUE.equals(property.get("secret"))) {
-                result.remove(name);
-            }
-        });
+        result.keySet().removeIf(this::isSecret);
         return result;
+    }
+
+    /** The sorted names of the secret settings that have a value in {@code settings}; never their values. */
+    public List<String> secretsSet(Map<String, Object> settings) {
+        return settings.entrySet().stream()
+                .filter(setting -> setting.getValue() != null && isSecret(setting.getKey()))
+                .map(Map.Entry::getKey)
+                .sorted()
+                .toList();
     }
 
     /** Secrets that {@code stored} has and {@code incoming} omits are kept: clients never see them. */
     public Map<String, Object> keepingSecrets(Map<String, Object> incoming, Map<String, Object> stored) {
         Map<String, Object> result = new LinkedHashMap<>(incoming);
-        properties().forEach((name, property) -> {
-            if (Boolean.TRUE.equals(property.get("secret")) && !incoming.containsKey(name) && stored.containsKey(name)) {
+        properties().keySet().forEach(name -> {
+            if (isSecret(name) && !incoming.containsKey(name) && stored.containsKey(name)) {
                 result.put(name, stored.get(name));
             }
         });

@@ -31,18 +31,26 @@ import org.osgi.service.component.annotations.Reference;
 @RolesAllowed(RestResource.TENANT_ADMIN)
 public class TenantPluginsResource implements RestResource {
 
+    /**
+     * A plugin as the tenant has it. {@code settings} leaves out the secret ones; {@code secretsSet} names
+     * the secret settings that have a value, sorted, so that an admin can see that a secret is configured.
+     */
     public record PluginView(String id, String name, String version, String description,
-                             Map<String, Object> settingsSchema, boolean enabled, Map<String, Object> settings) {
+                             Map<String, Object> settingsSchema, boolean enabled, Map<String, Object> settings,
+                             List<String> secretsSet) {
 
         static PluginView of(TenantPlugin plugin) {
             SettingsSchema schema = new SettingsSchema(plugin.plugin().settingsSchema());
             return new PluginView(plugin.plugin().id(), plugin.plugin().name(), plugin.plugin().version(),
                     plugin.plugin().description(), plugin.plugin().settingsSchema(), plugin.enabled(),
-                    schema.redacted(plugin.settings()));
+                    schema.redacted(plugin.settings()), schema.secretsSet(plugin.settings()));
         }
     }
 
-    /** {@code settings} omitted keeps the saved ones; secret settings omitted keep their saved values. */
+    /**
+     * {@code settings} omitted keeps the saved ones; secret settings omitted keep their saved values, and a
+     * setting given as {@code null} is removed.
+     */
     public record SwitchRequest(@NotNull Boolean enabled, Map<String, Object> settings) {
     }
 
