@@ -1,7 +1,12 @@
 package io.edamame.testing.wechat;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 
@@ -13,12 +18,18 @@ import io.edamame.testing.wechat.impl.FakeWeChatEngine;
  * access tokens ({@code /cgi-bin/token}, {@code /cgi-bin/stable_token}), {@code /sns/jscode2session}, {@code
  * /wxa/business/getuserphonenumber}, {@code /wxa/getwxacodeunlimit} (a real PNG), {@code
  * /cgi-bin/message/subscribe/send}, {@code /wxa/msg_sec_check} (versions 1 and 2), {@code
- * /cgi-bin/message/template/send}, OAuth2 for H5 ({@code /sns/oauth2/access_token}, {@code /sns/userinfo}) and
- * {@code /cgi-bin/qrcode/create}. Point WxJava's API host at {@link #start()}'s URI (see the README).
+ * /cgi-bin/message/template/send}, OAuth2 for H5 ({@code /sns/oauth2/access_token}, {@code /sns/userinfo}),
+ * {@code /cgi-bin/qrcode/create} (and {@code /cgi-bin/showqrcode}), the JS-SDK ticket ({@code
+ * /cgi-bin/ticket/getticket?type=jsapi}) and a service account's user info ({@code /cgi-bin/user/info}). Point
+ * WxJava's API host at {@link #start()}'s URI (see the README).
  *
  * <p>Tests register apps and users, make failures happen ({@link #failNext(String, int, int)}, {@link
  * #invalidateAccessTokens()}) and read what was asked and sent ({@link #tokenFetchCount(String)}, {@link
- * #subscribeMessages()}, {@link #templateMessages()}, {@link #contentChecks()}, {@link #requests()}).
+ * #ticketFetchCount(String)}, {@link #jsapiTicket(String)}, {@link #subscribeMessages()}, {@link
+ * #templateMessages()}, {@link #contentChecks()}, {@link #requests()}).
+ *
+ * <p>What WeChat pushes to a service account's own message endpoint (follow and scan events, user messages, in
+ * plaintext or safe mode) is not sent by this server: the test sends it, built and signed by {@link WeChatPushes}.
  *
  * <pre>{@code
  * try (FakeWeChatServer wechat = new FakeWeChatServer()) {
@@ -115,6 +126,38 @@ public final class FakeWeChatServer implements AutoCloseable {
     return this;
   }
 
+  /**
+   * A user who follows this service account, as of now and from no QR code: {@code /cgi-bin/user/info} answers
+   * {@code subscribe: 1}, the unionid if the user has one, and {@code subscribe_scene: ADD_SCENE_OTHERS}. An openid
+   * not added this way answers 40003, as does the openid of another app's follower.
+   */
+  public FakeWeChatServer addFollower(String appid, WeChatUser user) {
+    return addFollower(appid, user, Instant.now(), null);
+  }
+
+  /**
+   * A user who followed this service account at {@code subscribedAt} ({@code subscribe_time}, in seconds), by
+   * scanning a parametric QR code of scene {@code qrScene} ({@code subscribe_scene: ADD_SCENE_QR_CODE}; a scene of
+   * digits is answered as {@code qr_scene}, another as {@code qr_scene_str}), or from elsewhere if {@code qrScene}
+   * is {@code null}. Adding the same openid again replaces it (a follow after an unfollow).
+   */
+  public FakeWeChatServer addFollower(String appid, WeChatUser user, Instant subscribedAt, String qrScene) {
+    engine.addFollower(Objects.requireNonNull(appid, "appid"), Objects.requireNonNull(user, "user"),
+        subscribedAt.getEpochSecond(), qrScene);
+    return this;
+  }
+
+  /**
+   * The follower stopped following: {@code /cgi-bin/user/info} answers only {@code subscribe: 0}, the {@code
+   * openid} and an empty {@code tagid_list} ("nothing else can be fetched", WeChat's documentation), so no unionid.
+   *
+   * @throws IllegalArgumentException if the openid was never added as a follower of this app
+   */
+  public FakeWeChatServer unfollow(String appid, String openid) {
+    engine.unfollow(Objects.requireNonNull(appid, "appid"), Objects.requireNonNull(openid, "openid"));
+    return this;
+  }
+
   // ---- faults
 
   /**
@@ -146,6 +189,37 @@ public final class FakeWeChatServer implements AutoCloseable {
     return engine.tokenFetchCount(appid);
   }
 
+  /** JS-SDK tickets answered to this appid by {@code /cgi-bin/ticket/getticket} (a new ticket each time). */
+  public int ticketFetchCount(String appid) {
+    return engine.ticketFetchCount(appid);
+  }
+
+  /**
+   * The last JS-SDK ticket answered to this appid, or {@code null} if none was: the one a correct {@code wx.config}
+   * signature is made with (see {@link #jsapiSignature}). Neither {@link #invalidateAccessTokens()} nor {@link
+   * #clearRecords()} changes it.
+   */
+  public String jsapiTicket(String appid) {
+    return engine.jsapiTicket(appid);
+  }
+
+  /**
+   * The JS-SDK signature of a page, as WeChat's JS-SDK documentation defines it: the SHA-1 (lower-case hex) of
+   * {@code jsapi_ticket=<ticket>&noncestr=<nonceStr>&timestamp=<timestamp>&url=<url>}, the URL without its {@code
+   * #} fragment. For a test to recompute what the code under test gave the page for {@code wx.config}.
+   */
+  public static String jsapiSignature(String ticket, String nonceStr, long timestamp, String url) {
+    int hash = url.indexOf('#');
+    String page = hash < 0 ? url : url.substring(0, hash);
+    String plain = "jsapi_ticket=" + ticket + "&noncestr=" + nonceStr + "&timestamp=" + timestamp + "&url=" + page;
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-1").digest(plain.getBytes(StandardCharsets.UTF_8));
+      return HexFormat.of().formatHex(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every JDK has SHA-1", e);
+    }
+  }
+
   /** Subscribe messages accepted, oldest first. */
   public List<SentMessage> subscribeMessages() {
     return engine.subscribeMessages();
@@ -171,7 +245,7 @@ public final class FakeWeChatServer implements AutoCloseable {
     return engine.requests().stream().filter(request -> request.path().equals(path)).toList();
   }
 
-  /** Forgets recorded requests, messages, checks and token counts; apps, codes and tokens stay. */
+  /** Forgets recorded requests, messages, checks, token and ticket counts; apps, codes, tokens and tickets stay. */
   public void clearRecords() {
     engine.clearRecords();
   }

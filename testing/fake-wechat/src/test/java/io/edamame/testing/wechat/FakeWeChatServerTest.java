@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
@@ -13,6 +15,7 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -337,6 +340,130 @@ class FakeWeChatServerTest {
       HttpResponse<byte[]> picture = client.getRaw("/cgi-bin/showqrcode?ticket=" + temporary.get("ticket"));
       assertEquals(200, picture.statusCode());
       assertEquals(404, client.getRaw("/cgi-bin/showqrcode?ticket=unknown").statusCode());
+    }
+  }
+
+  @Nested
+  class JsSdkTicket {
+
+    @Test
+    void getticketAnswersANewTicketEachTimeAndCountsPerApp() {
+      String url = "/cgi-bin/ticket/getticket?access_token=" + client.token(MP, MP_SECRET) + "&type=jsapi";
+      assertNull(wechat.jsapiTicket(MP));
+      Map<String, Object> first = client.get(url);
+      assertEquals(0, errcode(first));
+      assertEquals("ok", first.get("errmsg"));
+      assertEquals(7200, first.get("expires_in"));
+      assertEquals(first.get("ticket"), wechat.jsapiTicket(MP));
+      Map<String, Object> second = client.get(url);
+      assertNotEquals(first.get("ticket"), second.get("ticket"));
+      assertEquals(second.get("ticket"), wechat.jsapiTicket(MP), "the current ticket is the last one answered");
+      assertEquals(2, wechat.ticketFetchCount(MP));
+      assertEquals(0, wechat.ticketFetchCount(MINI));
+      assertEquals(1, wechat.tokenFetchCount(MP), "tickets are not tokens");
+    }
+
+    @Test
+    void getticketErrorsAreNotCounted() {
+      String token = client.token(MP, MP_SECRET);
+      assertEquals(40001, errcode(client.get("/cgi-bin/ticket/getticket?access_token=forged&type=jsapi")));
+      assertEquals(41001, errcode(client.get("/cgi-bin/ticket/getticket?type=jsapi")));
+      assertEquals(40097, errcode(client.get("/cgi-bin/ticket/getticket?access_token=" + token + "&type=wx_card")));
+      wechat.failNext("/cgi-bin/ticket/getticket", 1, 45009);
+      assertEquals(45009, errcode(client.get("/cgi-bin/ticket/getticket?access_token=" + token + "&type=jsapi")));
+      assertEquals(0, wechat.ticketFetchCount(MP));
+      assertNull(wechat.jsapiTicket(MP));
+      assertNotNull(client.get("/cgi-bin/ticket/getticket?access_token=" + token + "&type=jsapi").get("ticket"));
+      assertEquals(1, wechat.ticketFetchCount(MP));
+    }
+
+    @Test
+    void invalidatedTokensAnswer40001ButTheTicketStays() {
+      String token = client.token(MP, MP_SECRET);
+      String ticket = (String) client.get("/cgi-bin/ticket/getticket?access_token=" + token + "&type=jsapi")
+          .get("ticket");
+      wechat.invalidateAccessTokens();
+      assertEquals(40001, errcode(client.get("/cgi-bin/ticket/getticket?access_token=" + token + "&type=jsapi")));
+      assertEquals(ticket, wechat.jsapiTicket(MP));
+      assertEquals(1, wechat.ticketFetchCount(MP));
+    }
+
+    @Test
+    void jsapiSignatureIsTheDocumentedOne() {
+      // The example of WeChat's JS-SDK documentation, appendix 1 (signature algorithm).
+      assertEquals("0f9de62fce790f9a083d5c99e95740ceb90c27ed", FakeWeChatServer.jsapiSignature(
+          "sM4AOVdWfPE4DxkXGEs8VMCPGGVi4C3VM0P37wVUCFvkVAy_90u5h9nbSlYy3-Sl-HhTdfl2fzFy1AOcHKP7qg",
+          "Wm3WZYTPz0wzccnW", 1414587457L, "http://mp.weixin.qq.com?params=value"));
+      assertEquals(FakeWeChatServer.jsapiSignature("t", "n", 1L, "https://edamame.example/room/42"),
+          FakeWeChatServer.jsapiSignature("t", "n", 1L, "https://edamame.example/room/42#chat"),
+          "the fragment is not signed");
+    }
+  }
+
+  @Nested
+  class ServiceAccountUsers {
+
+    private Map<String, Object> userInfo(String token, String openid) {
+      return client.get("/cgi-bin/user/info?access_token=" + token + "&openid=" + openid + "&lang=zh_CN");
+    }
+
+    @Test
+    void userInfoOfAFollowerFromAQrCode() {
+      wechat.addFollower(MP, ANN, Instant.ofEpochSecond(1_700_000_000L), "room-42");
+      Map<String, Object> user = userInfo(client.token(MP, MP_SECRET), "o-ann");
+      assertEquals(0, errcode(user));
+      assertEquals(1, user.get("subscribe"));
+      assertEquals("o-ann", user.get("openid"));
+      assertEquals("u-ann", user.get("unionid"));
+      assertEquals(1_700_000_000, user.get("subscribe_time"));
+      assertEquals("ADD_SCENE_QR_CODE", user.get("subscribe_scene"));
+      assertEquals(0, user.get("qr_scene"));
+      assertEquals("room-42", user.get("qr_scene_str"));
+      assertEquals(List.of(), user.get("tagid_list"));
+      assertFalse(user.containsKey("nickname"), "WeChat no longer answers nicknames here: " + user);
+    }
+
+    @Test
+    void userInfoOfAFollowerWithoutUnionidOrQrCode() {
+      wechat.addFollower(MP, WeChatUser.of("o-bob")).addFollower(MP, ANN, Instant.now(), "42");
+      String token = client.token(MP, MP_SECRET);
+      Map<String, Object> bob = userInfo(token, "o-bob");
+      assertEquals(1, bob.get("subscribe"));
+      assertFalse(bob.containsKey("unionid"), "no unionid without an Open Platform binding: " + bob);
+      assertEquals("ADD_SCENE_OTHERS", bob.get("subscribe_scene"));
+      Map<String, Object> ann = userInfo(token, "o-ann");
+      assertEquals(42, ann.get("qr_scene"));
+      assertEquals("", ann.get("qr_scene_str"));
+    }
+
+    @Test
+    void unknownOpenidIs40003AndFollowersBelongToOneApp() {
+      wechat.addFollower(MP, ANN);
+      assertEquals(40003, errcode(userInfo(client.token(MP, MP_SECRET), "o-eve")));
+      assertEquals(40003, errcode(userInfo(client.token(MINI, MINI_SECRET), "o-ann")), "another app's user");
+      assertEquals(41009, errcode(client.get("/cgi-bin/user/info?access_token=" + client.token(MP, MP_SECRET))));
+    }
+
+    @Test
+    void invalidTokenIs40001AndFailNextWorks() {
+      wechat.addFollower(MP, ANN);
+      String token = client.token(MP, MP_SECRET);
+      assertEquals(40001, errcode(userInfo("forged", "o-ann")));
+      wechat.failNext("/cgi-bin/user/info", 1, -1);
+      assertEquals(-1, errcode(userInfo(token, "o-ann")));
+      assertEquals(1, userInfo(token, "o-ann").get("subscribe"));
+      wechat.invalidateAccessTokens();
+      assertEquals(40001, errcode(userInfo(token, "o-ann")));
+    }
+
+    @Test
+    void anUnfollowedUserAnswersSubscribe0AndNothingElse() {
+      wechat.addFollower(MP, ANN).unfollow(MP, "o-ann");
+      Map<String, Object> user = userInfo(client.token(MP, MP_SECRET), "o-ann");
+      assertEquals(Map.of("subscribe", 0, "openid", "o-ann", "tagid_list", List.of()), user);
+      assertThrows(IllegalArgumentException.class, () -> wechat.unfollow(MP, "o-eve"));
+      wechat.addFollower(MP, ANN);
+      assertEquals(1, userInfo(client.token(MP, MP_SECRET), "o-ann").get("subscribe"), "followed again");
     }
   }
 

@@ -56,6 +56,8 @@ public final class FakeWeChatEngine {
   public static final String USERINFO_PATH = "/sns/userinfo";
   public static final String QRCODE_CREATE_PATH = "/cgi-bin/qrcode/create";
   public static final String SHOW_QRCODE_PATH = "/cgi-bin/showqrcode";
+  public static final String GET_TICKET_PATH = "/cgi-bin/ticket/getticket";
+  public static final String USER_INFO_PATH = "/cgi-bin/user/info";
 
   static final int TOKEN_LIFETIME_SECONDS = 7200;
   private static final String JSON = "application/json; encoding=utf-8"; // sic, what WeChat sends
@@ -84,6 +86,11 @@ public final class FakeWeChatEngine {
   private final Map<String, Integer> riskyWords = new ConcurrentHashMap<>();
   private final Map<String, Integer> reviewWords = new ConcurrentHashMap<>();
   private final Set<String> qrTickets = ConcurrentHashMap.newKeySet();
+  /** The last JS-SDK ticket answered per appid, and how many were answered. */
+  private final Map<String, String> jsapiTickets = new ConcurrentHashMap<>();
+  private final Map<String, AtomicInteger> ticketFetches = new ConcurrentHashMap<>();
+  /** Users a service account knows (followers, current or former); keys are {@code appid + '\n' + openid}. */
+  private final Map<String, Follower> followers = new ConcurrentHashMap<>();
   private final List<Fault> faults = new ArrayList<>();
 
   private final AtomicLong sequence = new AtomicLong();
@@ -101,6 +108,13 @@ public final class FakeWeChatEngine {
   }
 
   private record OAuthGrant(String appid, WeChatUser user, String scope) {
+  }
+
+  /**
+   * What {@code /cgi-bin/user/info} knows of one user of one service account. A QR scene that is a number is
+   * answered as {@code qr_scene}, another as {@code qr_scene_str}, as the two kinds of parametric codes report.
+   */
+  private record Follower(WeChatUser user, boolean subscribed, long subscribeTime, String qrScene) {
   }
 
   private static final class Fault {
@@ -189,6 +203,18 @@ public final class FakeWeChatEngine {
     reviewWords.put(word, label);
   }
 
+  public void addFollower(String appid, WeChatUser user, long subscribeTime, String qrScene) {
+    followers.put(key(appid, user.openid()), new Follower(user, true, subscribeTime, qrScene));
+  }
+
+  public void unfollow(String appid, String openid) {
+    Follower follower = followers.computeIfPresent(key(appid, openid),
+        (k, f) -> new Follower(f.user(), false, f.subscribeTime(), f.qrScene()));
+    if (follower == null) {
+      throw new IllegalArgumentException("no follower " + openid + " of " + appid + ": addFollower first");
+    }
+  }
+
   public void invalidateAccessTokens() {
     appTokens.clear();
     stableTokens.clear();
@@ -216,6 +242,15 @@ public final class FakeWeChatEngine {
     return count == null ? 0 : count.get();
   }
 
+  public int ticketFetchCount(String appid) {
+    AtomicInteger count = ticketFetches.get(appid);
+    return count == null ? 0 : count.get();
+  }
+
+  public String jsapiTicket(String appid) {
+    return jsapiTickets.get(appid);
+  }
+
   public List<RecordedRequest> requests() {
     return List.copyOf(requests);
   }
@@ -238,6 +273,7 @@ public final class FakeWeChatEngine {
     templateMessages.clear();
     contentChecks.clear();
     tokenFetches.clear();
+    ticketFetches.clear();
   }
 
   // ---- HTTP
@@ -300,6 +336,8 @@ public final class FakeWeChatEngine {
       case OAUTH2_ACCESS_TOKEN_PATH -> oauth2AccessToken(q);
       case USERINFO_PATH -> userinfo(q);
       case QRCODE_CREATE_PATH -> qrcodeCreate(appidFromToken(q), requirePost(method, body));
+      case GET_TICKET_PATH -> getTicket(appidFromToken(q), q);
+      case USER_INFO_PATH -> userInfo(appidFromToken(q), q);
       case SHOW_QRCODE_PATH -> qrTickets.contains(String.valueOf(q.get("ticket")))
           ? new Reply("image/jpeg", png, 0, null) : null; // the real one serves a JPEG; clients only save it
       default -> null;
@@ -563,6 +601,52 @@ public final class FakeWeChatEngine {
       answer.put("expire_seconds", Math.min(Math.max(expire, 1), 2_592_000));
     }
     answer.put("url", "http://weixin.qq.com/q/" + ticket.substring(2, 24));
+    return json(appid, answer);
+  }
+
+  private Reply getTicket(String appid, Map<String, String> q) throws WeChatException {
+    // Only the JS-SDK ticket; wx_card tickets (the card API) are not faked.
+    if (!"jsapi".equals(q.get("type"))) {
+      throw new WeChatException(40097);
+    }
+    // A new ticket on every fetch, so that a test sees whether the code under test caches it (WeChat rate-limits
+    // this call and asks callers to cache the ticket for its 7200 s).
+    String ticket = "JSAPI_" + randomHex(24);
+    jsapiTickets.put(appid, ticket);
+    ticketFetches.computeIfAbsent(appid, a -> new AtomicInteger()).incrementAndGet();
+    return json(appid, ok(Map.of("ticket", ticket, "expires_in", TOKEN_LIFETIME_SECONDS)));
+  }
+
+  private Reply userInfo(String appid, Map<String, String> q) throws WeChatException {
+    String openid = q.get("openid");
+    if (openid == null || openid.isEmpty()) {
+      throw new WeChatException(41009);
+    }
+    Follower follower = followers.get(key(appid, openid));
+    if (follower == null) {
+      throw new WeChatException(40003);
+    }
+    Map<String, Object> answer = new LinkedHashMap<>();
+    // "subscribe 0: the user does not follow the account, and nothing else can be fetched" (WeChat's documentation).
+    answer.put("subscribe", follower.subscribed() ? 1 : 0);
+    answer.put("openid", openid);
+    if (!follower.subscribed()) {
+      answer.put("tagid_list", List.of());
+      return json(appid, answer);
+    }
+    // No nickname, headimgurl or language: WeChat stopped giving them here at the end of 2021.
+    answer.put("subscribe_time", follower.subscribeTime());
+    if (follower.user().unionid() != null) {
+      answer.put("unionid", follower.user().unionid());
+    }
+    answer.put("remark", "");
+    answer.put("groupid", 0);
+    answer.put("tagid_list", List.of());
+    String scene = follower.qrScene();
+    answer.put("subscribe_scene", scene == null ? "ADD_SCENE_OTHERS" : "ADD_SCENE_QR_CODE");
+    boolean numeric = scene != null && scene.matches("[0-9]{1,9}");
+    answer.put("qr_scene", numeric ? Integer.parseInt(scene) : 0);
+    answer.put("qr_scene_str", scene == null || numeric ? "" : scene);
     return json(appid, answer);
   }
 

@@ -24,6 +24,7 @@ final class WeChatErrors {
       Map.entry(41002, "appid missing"),
       Map.entry(41004, "appsecret missing"),
       Map.entry(41008, "missing code"),
+      Map.entry(41009, "missing openid"),
       Map.entry(42001, "access_token expired"),
       Map.entry(43002, "require POST method"),
       Map.entry(43101, "user refuse to accept the msg"),
