@@ -12,7 +12,9 @@ import org.osgi.annotation.versioning.ConsumerType;
  * passed the limits but not yet the sensitive-word filter.
  *
  * <p>Contract: {@link #filter} is called concurrently from many connection threads and must be
- * thread-safe and fast (no blocking I/O: it runs before every viewer sees the message). A rewrite is
+ * thread-safe and fast (no blocking I/O: it runs before every viewer sees the message; a filter that must
+ * ask a remote service, as the WeChat plugin's content check does, caches answers and bounds both the wait
+ * and the calls in flight). A rewrite is
  * what the next filter sees. A filter that throws or returns null makes the chain reject the message
  * with {@link DanmakuErrorCode#FILTER_FAILED}: a broken moderation filter must not let everything
  * through.
