@@ -1,5 +1,6 @@
 package io.edamame.bench.media;
 
+import io.edamame.bench.support.Percentiles;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;

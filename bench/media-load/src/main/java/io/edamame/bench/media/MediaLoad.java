@@ -1,5 +1,7 @@
 package io.edamame.bench.media;
 
+import io.edamame.bench.support.Schedule;
+import io.edamame.bench.support.Percentiles;
 import io.edamame.bench.support.CpuClock;
 import io.edamame.bench.support.WsClient;
 import io.netty.channel.group.ChannelGroup;

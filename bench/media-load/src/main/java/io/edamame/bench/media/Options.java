@@ -1,5 +1,6 @@
 package io.edamame.bench.media;
 
+import io.edamame.bench.support.Schedule;
 import java.net.URI;
 import java.util.List;
 

@@ -1,5 +1,6 @@
 package io.edamame.bench.media;
 
+import io.edamame.bench.support.Percentiles;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

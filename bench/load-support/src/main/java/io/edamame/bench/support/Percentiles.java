@@ -1,19 +1,19 @@
-package io.edamame.bench.media;
+package io.edamame.bench.support;
 
 import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * Exact percentiles of a few thousand latencies (one per viewer), by the nearest-rank method: the p-th
+ * Exact percentiles of a few thousand latencies (one per viewer, login...), by the nearest-rank method: the p-th
  * percentile is the smallest value that at least p% of the values are at or below. No histogram
  * buckets, so a p99 of 1,000 values is the 990th, not an interpolation.
  */
-record Percentiles(int count, long p50, long p90, long p99, long max) {
+public record Percentiles(int count, long p50, long p90, long p99, long max) {
 
-    static final Percentiles NONE = new Percentiles(0, 0, 0, 0, 0);
+    public static final Percentiles NONE = new Percentiles(0, 0, 0, 0, 0);
 
     /** Of {@code values[0..count)}, in nanoseconds; the array is sorted in place. */
-    static Percentiles of(long[] values, int count) {
+    public static Percentiles of(long[] values, int count) {
         if (count == 0) {
             return NONE;
         }
@@ -23,7 +23,7 @@ record Percentiles(int count, long p50, long p90, long p99, long max) {
     }
 
     /** The nearest-rank percentile of sorted {@code values[0..count)}: the value at rank ceil(p/100 × count). */
-    static long rank(long[] sorted, int count, double p) {
+    public static long rank(long[] sorted, int count, double p) {
         if (count == 0) {
             throw new IllegalArgumentException("no values");
         }
@@ -35,12 +35,12 @@ record Percentiles(int count, long p50, long p90, long p99, long max) {
         return sorted[Math.max(1, Math.min(count, rank)) - 1];
     }
 
-    static double ms(long nanos) {
+    public static double ms(long nanos) {
         return nanos / 1e6;
     }
 
     /** {@code p50 1.23 ms, p90 ..., p99 ..., max ... (n)}. */
-    String describe() {
+    public String describe() {
         if (count == 0) {
             return "none";
         }
@@ -49,7 +49,7 @@ record Percentiles(int count, long p50, long p90, long p99, long max) {
     }
 
     /** {@code name_p50_ms=1.234 name_p90_ms=...} for RESULT lines. */
-    String fields(String name) {
+    public String fields(String name) {
         return String.format(Locale.ROOT, "%1$s_p50_ms=%2$.3f %1$s_p90_ms=%3$.3f %1$s_p99_ms=%4$.3f %1$s_max_ms=%5$.3f",
                 name, ms(p50), ms(p90), ms(p99), ms(max));
     }

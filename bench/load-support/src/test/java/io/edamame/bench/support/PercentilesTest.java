@@ -1,4 +1,4 @@
-package io.edamame.bench.media;
+package io.edamame.bench.support;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
