@@ -39,8 +39,15 @@ public class WeChatPlugin implements Plugin {
                 + "the service account's message endpoint, JS-SDK share cards and content security for danmaku";
     }
 
+    /** Built once: the core asks for it on every read of a tenant's settings, which is every WeChat request. */
+    private static final Map<String, Object> SCHEMA = schema();
+
     @Override
     public Map<String, Object> settingsSchema() {
+        return SCHEMA;
+    }
+
+    private static Map<String, Object> schema() {
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put(MINIAPP_APP_ID, string(32, "The mini-program's AppID"));
         properties.put(MINIAPP_SECRET, secret(64, "The mini-program's AppSecret"));
@@ -64,7 +71,8 @@ public class WeChatPlugin implements Plugin {
                 "description", "Check danmaku with WeChat's content security API"));
         properties.put(CONTENT_SECURITY_WHEN_UNAVAILABLE, Map.of("type", "string", "enum", List.of("reject", "accept"),
                 "default", "reject", "description", "What to do with a danmaku when WeChat cannot check it"));
-        return Map.of("type", "object", "properties", properties, "required", List.of());
+        return Map.of("type", "object", "properties", java.util.Collections.unmodifiableMap(properties),
+                "required", List.of());
     }
 
     @Override

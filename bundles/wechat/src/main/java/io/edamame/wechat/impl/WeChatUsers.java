@@ -83,6 +83,13 @@ public class WeChatUsers {
         return new SignedIn(user, created);
     }
 
+    /** The user's openid of the app {@code appId}, if they have signed in with it. */
+    public Optional<String> openid(long tenantId, long userId, String appId) {
+        String provider = WeChatIdentities.openidProvider(appId);
+        return users.identities(tenantId, userId).stream().filter(identity -> identity.provider().equals(provider))
+                .map(ExternalIdentity::subject).findFirst();
+    }
+
     private void linkQuietly(long tenantId, User user, ExternalIdentity identity) {
         try {
             users.link(tenantId, user.id(), identity);

@@ -102,7 +102,7 @@ public final class WeChatWorld implements AutoCloseable {
         closeables.add(apps::close);
         weChatUsers = new WeChatUsers(core.users);
         tokens = new TokenServiceImpl(core.tenants, TOKEN_SECRET, 3600, core.clock);
-        subscriptions = new RoomStartSubscriptions(apps, store, core.rooms, core.users, core.plugins);
+        subscriptions = new RoomStartSubscriptions(apps, store, core.rooms, weChatUsers, core.plugins);
         closeables.add(() -> deactivate(subscriptions));
         miniApp = new MiniAppResource(apps, weChatUsers, core.users, core.tenants, tokens, core.rooms, store,
                 subscriptions);

@@ -5,16 +5,14 @@ import io.edamame.core.api.Caller;
 import io.edamame.core.api.CoreErrorCode;
 import io.edamame.core.api.EdamameEvents;
 import io.edamame.core.api.EdamameException;
-import io.edamame.core.api.ExternalIdentity;
 import io.edamame.core.api.PluginRegistry;
 import io.edamame.core.api.Room;
 import io.edamame.core.api.RoomService;
 import io.edamame.core.api.RoomStatus;
-import io.edamame.core.api.UserService;
 import io.edamame.wechat.api.WeChatErrorCode;
-import io.edamame.wechat.api.WeChatIdentities;
 import io.edamame.wechat.api.WeChatSettings;
 import io.edamame.wechat.impl.TenantWeChat;
+import io.edamame.wechat.impl.WeChatUsers;
 import io.edamame.wechat.impl.client.WeChatApps;
 import io.edamame.wechat.impl.store.WeChatStore;
 import io.edamame.wechat.impl.store.WeChatStore.Channel;
@@ -67,19 +65,19 @@ public class RoomStartSubscriptions implements EventHandler {
     private final WeChatApps apps;
     private final WeChatStore store;
     private final RoomService rooms;
-    private final UserService users;
+    private final WeChatUsers weChatUsers;
     private final PluginRegistry plugins;
     private final Clock clock = Clock.systemUTC();
     private final ExecutorService senders;
 
     @Activate
     public RoomStartSubscriptions(@Reference WeChatApps apps, @Reference WeChatStore store,
-                                  @Reference RoomService rooms, @Reference UserService users,
+                                  @Reference RoomService rooms, @Reference WeChatUsers weChatUsers,
                                   @Reference PluginRegistry plugins) {
         this.apps = apps;
         this.store = store;
         this.rooms = rooms;
-        this.users = users;
+        this.weChatUsers = weChatUsers;
         this.plugins = plugins;
         // One sender: WeChat limits calls per app, and a room start is not urgent to the millisecond.
         this.senders = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), runnable -> {
@@ -136,9 +134,7 @@ public class RoomStartSubscriptions implements EventHandler {
     }
 
     private String openidOf(Caller caller, String appId) {
-        String provider = WeChatIdentities.openidProvider(appId);
-        return users.identities(caller.tenantId(), caller.userId()).stream()
-                .filter(identity -> identity.provider().equals(provider)).map(ExternalIdentity::subject).findFirst()
+        return weChatUsers.openid(caller.tenantId(), caller.userId(), appId)
                 .orElseThrow(() -> new EdamameException(WeChatErrorCode.NOT_A_WECHAT_USER,
                         "Sign in with WeChat (app " + appId + ") to be reminded there"));
     }

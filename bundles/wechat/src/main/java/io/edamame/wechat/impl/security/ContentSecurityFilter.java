@@ -3,17 +3,15 @@ package io.edamame.wechat.impl.security;
 import cn.binarywang.wx.miniapp.bean.security.WxMaMsgSecCheckCheckRequest;
 import cn.binarywang.wx.miniapp.bean.security.WxMaMsgSecCheckCheckResponse;
 import io.edamame.core.api.EdamameException;
-import io.edamame.core.api.ExternalIdentity;
 import io.edamame.core.api.PluginRegistry;
-import io.edamame.core.api.UserService;
 import io.edamame.danmaku.api.DanmakuDraft;
 import io.edamame.danmaku.api.DanmakuFilter;
 import io.edamame.danmaku.api.FilterContext;
 import io.edamame.danmaku.api.FilterDecision;
 import io.edamame.wechat.api.WeChatErrorCode;
-import io.edamame.wechat.api.WeChatIdentities;
 import io.edamame.wechat.api.WeChatSettings;
 import io.edamame.wechat.impl.TenantWeChat;
+import io.edamame.wechat.impl.WeChatUsers;
 import io.edamame.wechat.impl.client.MiniAppClient;
 import io.edamame.wechat.impl.client.WeChatApps;
 import io.edamame.wechat.impl.client.WeChatCalls;
@@ -72,7 +70,7 @@ public class ContentSecurityFilter implements DanmakuFilter {
 
     private final PluginRegistry plugins;
     private final WeChatApps apps;
-    private final UserService users;
+    private final WeChatUsers weChatUsers;
     private final Semaphore inFlight;
     private final ExecutorService checks;
     private final long timeoutMillis;
@@ -81,10 +79,10 @@ public class ContentSecurityFilter implements DanmakuFilter {
 
     @Activate
     public ContentSecurityFilter(@Reference PluginRegistry plugins, @Reference WeChatApps apps,
-                                 @Reference UserService users) {
+                                 @Reference WeChatUsers weChatUsers) {
         this.plugins = plugins;
         this.apps = apps;
-        this.users = users;
+        this.weChatUsers = weChatUsers;
         int concurrent = apps.config().content_check_max_concurrent();
         this.inFlight = new Semaphore(concurrent);
         this.timeoutMillis = apps.config().content_check_timeout_millis();
@@ -196,9 +194,7 @@ public class ContentSecurityFilter implements DanmakuFilter {
                 return known.openid();
             }
         }
-        String provider = WeChatIdentities.openidProvider(appId);
-        Optional<String> openid = users.identities(tenantId, userId).stream()
-                .filter(identity -> identity.provider().equals(provider)).map(ExternalIdentity::subject).findFirst();
+        Optional<String> openid = weChatUsers.openid(tenantId, userId, appId);
         synchronized (openids) {
             openids.put(key, new Sender(openid, nowMs));
         }

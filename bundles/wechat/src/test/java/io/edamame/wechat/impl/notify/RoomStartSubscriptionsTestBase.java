@@ -383,7 +383,7 @@ abstract class RoomStartSubscriptionsTestBase extends WeChatTestBase {
         PluginRegistryImpl registry = world.core.newPluginRegistry();
         registry.addPlugin(new WeChatPlugin());
         WeChatApps apps = world.node(Clock.systemUTC());
-        return new RoomStartSubscriptions(apps, world.store, world.core.rooms, world.core.users, registry);
+        return new RoomStartSubscriptions(apps, world.store, world.core.rooms, world.weChatUsers, registry);
     }
 
     static void await(CountDownLatch latch) {

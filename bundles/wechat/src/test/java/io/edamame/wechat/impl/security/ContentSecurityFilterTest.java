@@ -63,7 +63,7 @@ class ContentSecurityFilterTest extends WeChatTestBase {
     }
 
     ContentSecurityFilter filter(WeChatApps apps) {
-        ContentSecurityFilter made = new ContentSecurityFilter(world.core.plugins, apps, world.core.users);
+        ContentSecurityFilter made = new ContentSecurityFilter(world.core.plugins, apps, world.weChatUsers);
         filters.add(made);
         return made;
     }
