@@ -4,7 +4,7 @@
  * indicators, errors and events.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package io.edamame.core.api;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,6 +1,7 @@
 package io.edamame.danmaku.impl.store;
 
 import io.edamame.core.api.DatabaseMigrations;
+import io.edamame.core.api.JdbcTransactions;
 import io.edamame.danmaku.api.DanmakuMode;
 import io.edamame.danmaku.impl.fanout.FanoutItem;
 import java.sql.Connection;
@@ -70,8 +71,8 @@ public class DanmakuStore {
     }
 
     private static boolean isPostgres(DataSource dataSource) {
-        try (Connection connection = dataSource.getConnection()) {
-            return connection.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres");
+        try {
+            return JdbcTransactions.isPostgres(dataSource);
         } catch (SQLException e) {
             throw new StoreException("reading the database product", e);
         }
@@ -396,25 +397,9 @@ public class DanmakuStore {
         }
     }
 
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection connection) throws SQLException;
-    }
-
-    private <T> T inTransaction(Work<T> work) {
-        try (Connection connection = dataSource.getConnection()) {
-            boolean autoCommit = connection.getAutoCommit();
-            connection.setAutoCommit(false);
-            try {
-                T result = work.run(connection);
-                connection.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(autoCommit);
-            }
+    private <T> T inTransaction(JdbcTransactions.Work<T> work) {
+        try {
+            return JdbcTransactions.inTransaction(dataSource, work);
         } catch (SQLException e) {
             throw new StoreException("danmaku store", e);
         }

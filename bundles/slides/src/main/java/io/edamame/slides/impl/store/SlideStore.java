@@ -1,6 +1,7 @@
 package io.edamame.slides.impl.store;
 
 import io.edamame.core.api.DatabaseMigrations;
+import io.edamame.core.api.JdbcTransactions;
 import io.edamame.core.api.EdamameException;
 import io.edamame.slides.api.PageTurn;
 import io.edamame.slides.api.SlideDeck;
@@ -70,8 +71,8 @@ public class SlideStore {
     }
 
     private static boolean isPostgres(DataSource dataSource) {
-        try (Connection connection = dataSource.getConnection()) {
-            return connection.getMetaData().getDatabaseProductName().toLowerCase().contains("postgres");
+        try {
+            return JdbcTransactions.isPostgres(dataSource);
         } catch (SQLException e) {
             throw new StoreException("reading the database product", e);
         }
@@ -398,26 +399,9 @@ public class SlideStore {
         return rs.wasNull() ? null : value;
     }
 
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection connection) throws SQLException;
-    }
-
-    /** Runs {@code work} in a transaction; an {@link EdamameException} it throws rolls back and passes through. */
-    private <T> T inTransaction(Work<T> work) {
-        try (Connection connection = dataSource.getConnection()) {
-            boolean autoCommit = connection.getAutoCommit();
-            connection.setAutoCommit(false);
-            try {
-                T result = work.run(connection);
-                connection.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            } finally {
-                connection.setAutoCommit(autoCommit);
-            }
+    private <T> T inTransaction(JdbcTransactions.Work<T> work) {
+        try {
+            return JdbcTransactions.inTransaction(dataSource, work);
         } catch (SQLException e) {
             throw new StoreException("slides store", e);
         }
